@@ -1,0 +1,61 @@
+"""Make saved notebook outputs read as a terminal (or Jupyter) shows them at the end of a run.
+
+`nbdev-test --save` runs notebooks outside Jupyter, so fastprogress draws its bars as console text
+redrawn with carriage returns: hundreds of KB per training run. This keeps, for each stream output,
+only what a terminal would show once the run is over (the epoch table), and drops the warnings that
+libraries print to stderr (deprecations inside torch and fastai, which say nothing about the notebook).
+
+    python .ci/tidy_outputs.py            # rewrite nbs/**/*.ipynb in place
+    python .ci/tidy_outputs.py --check    # exit 1 if some output still holds carriage returns
+"""
+import json, re, sys
+from pathlib import Path
+
+def terminal_text(text):
+    "What a terminal shows after printing `text`: '\\r' moves back to the line start, later text overwrites"
+    lines = []
+    for raw in text.split('\n'):
+        buf, pos = [], 0
+        for ch in raw:
+            if ch == '\r': pos = 0; continue
+            if pos < len(buf): buf[pos] = ch
+            else: buf.append(ch)
+            pos += 1
+        line = ''.join(buf).replace('\u2588', '').rstrip()
+        if line: lines.append(line)
+    return '\n'.join(lines) + ('\n' if lines else '')
+
+_warning = re.compile(r'^\S.*:\d+: \w*Warning: ')
+
+def without_warnings(text):
+    "`text` less each Python warning (its `file:line: XWarning: message` line and the indented source line after it)"
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if _warning.match(line): skipping = True; continue
+        if skipping and line.startswith(' '): continue
+        skipping = False; out.append(line)
+    return ''.join(out)
+
+def tidy(nb):
+    changed = False
+    for cell in nb['cells']:
+        for out in cell.get('outputs', []):
+            if out.get('output_type') == 'stream':
+                text = ''.join(out['text'])
+                new = terminal_text(text)
+                if out.get('name') == 'stderr': new = without_warnings(new)
+                if new != text:
+                    out['text'] = new.splitlines(keepends=True); changed = True
+        if cell.get('outputs'): cell['outputs'] = [o for o in cell['outputs'] if o.get('output_type') != 'stream' or o['text']]
+    return changed
+
+if __name__ == '__main__':
+    root = Path(__file__).resolve().parent.parent/'nbs'
+    dirty = []
+    for p in sorted(root.rglob('*.ipynb')):
+        nb = json.loads(p.read_text())
+        if tidy(nb):
+            dirty.append(p.name)
+            if '--check' not in sys.argv: p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    if '--check' in sys.argv and dirty: sys.exit(f'progress-bar redraws saved in {dirty}: run python .ci/tidy_outputs.py')
+    print('tidied: ' + (', '.join(dirty) or 'nothing'))

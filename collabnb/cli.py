@@ -22,7 +22,7 @@ def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, pat
     set_seed(seed, reproducible=True)
     learn = collab_learner(collab_dls(ratings, item_name='title', bs=64), n_factors=n_factors, y_range=(0, 5.5))
     learn.fit_one_cycle(epochs, lr, wd=wd)
-    mse = learn.validate()[0]
+    with learn.no_bar(): mse = learn.validate()[0]
     print(f"validation MSE {mse:.3f} (RMSE {math.sqrt(mse):.3f}) on {len(learn.dls.valid_ds):,} held-out ratings")
     recs = recommend(learn, user, ratings, n=n)
     print(f"\nTop {n} movies for user {user} among those they have not rated:")

@@ -6,7 +6,7 @@ Docs: https://collabnb.github.io/collabnb/bootstrapping.html.md"""
 
 # %% auto #0
 __all__ = ['hold_out', 'cold_start_predict', 'mean_vector', 'representative', 'fit_metadata_model', 'predict_vectors',
-           'error_table', 'plot_errors']
+           'error_table', 'cold_start_errors', 'plot_errors']
 
 # %% ../nbs/06_bootstrapping.ipynb #90c92c41
 from fastai.collab import *
@@ -73,6 +73,28 @@ def error_table(y, preds:dict) -> pd.DataFrame:
     rows = {k: dict(rmse=np.sqrt(((np.asarray(p, dtype=float) - y)**2).mean()),
                     mae=np.abs(np.asarray(p, dtype=float) - y).mean()) for k, p in preds.items()}
     return pd.DataFrame(rows).T.rename_axis('strategy')
+
+# %% ../nbs/06_bootstrapping.ipynb #3b03b19f
+def cold_start_errors(
+    learn:Learner, train:pd.DataFrame, held:pd.DataFrame, # Model trained on `train`; ratings of the held-out users (items)
+    meta:pd.DataFrame, key:str, cat_names=(), cont_names=(), # Metadata of the held-out side, one row per `key`
+    side='user', user_name='user', item_name='title', rating_name='rating',
+) -> pd.DataFrame:
+    "RMSE and MAE of the baselines and of the three cold-start strategies on the held-out ratings"
+    other = 'item' if side == 'user' else 'user'
+    new_col, other_col = (user_name, item_name) if side == 'user' else (item_name, user_name)
+    vocab = _vocab(learn, other)
+    rows = held[held[other_col].isin(vocab.o2i)]
+    known, n = tensor([vocab.o2i[k] for k in rows[other_col]]), len(rows)
+    def predict(f, b): return cold_start_predict(learn, f.expand(n, -1), b.expand(n), known, side)
+    preds = {'global mean': np.full(n, train[rating_name].mean()),
+             f'{other} mean': rows[other_col].map(train.groupby(other_col)[rating_name].mean()).values,
+             f'mean {side}': predict(*mean_vector(learn, side)),
+             f'representative {side}': predict(*representative(learn, side)[1:])}
+    tab = fit_metadata_model(learn, meta, key, cat_names, cont_names, side=side)
+    f, b = predict_vectors(tab, meta.set_index(key).loc[rows[new_col]].reset_index())
+    preds['metadata model'] = cold_start_predict(learn, f, b, known, side)
+    return error_table(rows[rating_name], preds)
 
 # %% ../nbs/06_bootstrapping.ipynb #a011f1b5
 def plot_errors(tables:dict, col='rmse', ax=None, figsize=(8, 3.5)):

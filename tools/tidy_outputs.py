@@ -5,8 +5,8 @@ redrawn with carriage returns: hundreds of KB per training run. This keeps, for 
 only what a terminal would show once the run is over (the epoch table), and drops the warnings that
 libraries print to stderr (deprecations inside torch and fastai, which say nothing about the notebook).
 
-    python .ci/tidy_outputs.py            # rewrite nbs/**/*.ipynb in place
-    python .ci/tidy_outputs.py --check    # exit 1 if some output still holds carriage returns
+    python tools/tidy_outputs.py            # rewrite nbs/**/*.ipynb in place
+    python tools/tidy_outputs.py --check    # exit 1 if some output still holds carriage returns
 """
 import json, re, sys
 from pathlib import Path
@@ -57,5 +57,5 @@ if __name__ == '__main__':
         if tidy(nb):
             dirty.append(p.name)
             if '--check' not in sys.argv: p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
-    if '--check' in sys.argv and dirty: sys.exit(f'progress-bar redraws saved in {dirty}: run python .ci/tidy_outputs.py')
+    if '--check' in sys.argv and dirty: sys.exit(f'progress-bar redraws saved in {dirty}: run python tools/tidy_outputs.py')
     print('tidied: ' + (', '.join(dirty) or 'nothing'))

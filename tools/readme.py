@@ -1,7 +1,7 @@
 """Write README.md from nbs/index.ipynb (nbdev-readme needs Quarto, which CI machines lack).
 
 Markdown cells are copied as they are; the title cell's `> subtitle` line stays a quote.
-`python .ci/readme.py --check` fails if README.md differs from what would be written.
+`python tools/readme.py --check` fails if README.md differs from what would be written.
 """
 import json, sys
 from pathlib import Path
@@ -20,7 +20,7 @@ def render(nb_path=root/'nbs'/'index.ipynb'):
 if __name__ == '__main__':
     text, readme = render(), root/'README.md'
     if '--check' in sys.argv:
-        if readme.read_text() != text: sys.exit('README.md is out of date with nbs/index.ipynb: run python .ci/readme.py')
+        if readme.read_text() != text: sys.exit('README.md is out of date with nbs/index.ipynb: run python tools/readme.py')
         print('README.md matches nbs/index.ipynb')
     else:
         readme.write_text(text)

@@ -1,0 +1,89 @@
+"""Build the documentation site into `_docs/` without Quarto.
+
+Where Quarto is installed, `nbdev-docs` (or `nbdev-preview`) builds and serves the site. Where it is
+not (CI machines, offline laptops), this script does the same two steps with pure-Python tools:
+
+1. nbdev's own notebook processing (what `nbdev-docs` runs before Quarto): `show_doc` cells,
+   backtick links, front matter, into `_proc/`;
+2. `smalldocs render`, which renders a Quarto website from the same `_quarto.yml`.
+
+Then it finishes what smalldocs leaves to Quarto: pages are renamed as Quarto names them (each
+notebook's `output-file`, e.g. `00_data.ipynb` -> `data.html`), links to the published site become
+relative (the site works from any folder), KaTeX, which smalldocs loads from a CDN, is copied in
+from the npm registry, and the theme's Google Fonts import is dropped, so that pages load offline.
+
+    python tools/build_docs.py
+"""
+import json, os, re, shutil, subprocess, sys, tarfile, tempfile
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+KATEX_CDN = 'https://cdn.jsdelivr.net/npm/katex@0.16.11/dist'
+# smalldocs warns about what it leaves to Quarto: output-file (pages are renamed below, which also mends
+# the links it reports as broken: tools/check_docs.py checks every link of the final site), nbdev's format-links,
+# and the Markdown output that only Quarto makes
+_expected = re.compile(r'output-file is not read by smalldocs|unknown key format-links|broken link'
+                       r'|format commonmark is not built|keep-md is ignored')
+
+def process_notebooks() -> Path:
+    "Run nbdev's notebook processing into `_proc/` (no Quarto install attempted) and return that folder"
+    from nbdev.config import get_config
+    from nbdev.quarto import refresh_quarto_yml
+    from nbdev.doclinks import _build_modidx
+    from nbdev.serve import proc_nbs
+    os.chdir(root)
+    refresh_quarto_yml()
+    _build_modidx()
+    shutil.rmtree(root/'_proc', ignore_errors=True)
+    return Path(proc_nbs(get_config().nbs_path))
+
+def render(proc:Path, dest:Path):
+    "smalldocs render of `proc` moved to `dest`; fails on any warning other than the expected ones"
+    res = subprocess.run(['smalldocs', 'render', str(proc)], capture_output=True, text=True)
+    sys.stdout.write(res.stdout + ''.join(l + '\n' for l in res.stderr.splitlines() if not l.startswith('warning:')))
+    unexpected = [l for l in res.stderr.splitlines() if l.startswith('warning:') and not _expected.search(l)]
+    if res.returncode or unexpected: sys.exit('smalldocs render failed:\n' + '\n'.join(unexpected or [res.stderr]))
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.move(str(proc/'_docs'), str(dest))
+
+def output_files(proc:Path) -> dict:
+    "{smalldocs page name: Quarto page name} from each processed notebook's `output-file`"
+    names = {}
+    for nb in proc.rglob('*.ipynb'):
+        front = ''.join(json.loads(nb.read_text())['cells'][0]['source'])
+        m = re.search(r'^output-file:\s*(\S+)', front, re.M)
+        if m: names[nb.relative_to(proc).with_suffix('.html').as_posix()] = (nb.parent.relative_to(proc)/m.group(1)).as_posix()
+    return names
+
+def fetch_katex(dest:Path):
+    "Copy KaTeX's `dist/` (CSS, JS, fonts) from the npm registry's package into `dest`"
+    version = re.search(r'katex@([\d.]+)', KATEX_CDN).group(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(['npm', 'pack', f'katex@{version}', '--silent', '--pack-destination', tmp],
+                       check=True, capture_output=True)
+        with tarfile.open(next(Path(tmp).glob('katex-*.tgz'))) as tgz: tgz.extractall(tmp, filter='data')
+        shutil.copytree(Path(tmp)/'package'/'dist', dest)
+
+def finish(site:Path, renames:dict, site_url:str):
+    "Rename pages as Quarto would, make links to `site_url` relative, serve KaTeX locally"
+    for old, new in renames.items(): (site/old).rename(site/new)
+    page_re = re.compile(r'(?<![\w./-])(' + '|'.join(map(re.escape, renames)) + r')(?=[#"\'?])')
+    uses_katex = False
+    for f in [*site.rglob('*.html'), site/'search.json', site/'sitemap.xml']:
+        if not f.exists(): continue
+        text = page_re.sub(lambda m: renames[m.group(1)], f.read_text())
+        up = '../' * (len(f.relative_to(site).parts) - 1)
+        text = text.replace(site_url.rstrip('/') + '/', up)
+        if KATEX_CDN in text: uses_katex = True; text = text.replace(KATEX_CDN, f'{up}site_libs/katex')
+        f.write_text(text)
+    if uses_katex: fetch_katex(site/'site_libs'/'katex')
+    for css in (site/'site_libs').rglob('*.css'):  # Bootswatch themes import Google Fonts; offline, fall back to system fonts
+        css.write_text(re.sub(r'@import url\((["\']?)https?://[^)]*\1\);?', '', css.read_text()))
+
+if __name__ == '__main__':
+    from nbdev.config import get_config
+    proc = process_notebooks()
+    site = root/'_docs'
+    render(proc, site)
+    finish(site, output_files(proc), get_config().doc_host + get_config().doc_baseurl)
+    print(f'site in {site}: ' + ', '.join(sorted(p.name for p in site.glob('*.html'))))

@@ -38,7 +38,8 @@ def representative(learn:Learner, side='user') -> tuple: # key, factors `(k,)`, 
     factors, bias = latent_params(learn.model, side)
     vecs = torch.cat([factors, bias[:, None]], 1)[1:]
     i = 1 + (vecs - vecs.mean(0)).norm(dim=1).argmin().item()
-    return _vocab(learn, side)[i], factors[i], bias[i]
+    key = _vocab(learn, side)[i]
+    return getattr(key, 'item', lambda: key)(), factors[i], bias[i]  # a plain Python id, not a NumPy scalar
 
 # %% ../nbs/06_bootstrapping.ipynb #69138fca
 def fit_metadata_model(

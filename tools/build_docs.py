@@ -65,17 +65,23 @@ def fetch_katex(dest:Path):
         shutil.copytree(Path(tmp)/'package'/'dist', dest)
 
 def finish(site:Path, renames:dict, site_url:str):
-    "Rename pages as Quarto would, make links to `site_url` relative, serve KaTeX locally"
+    "Rename pages as Quarto would, make links to `site_url` relative (the sitemap keeps it), serve KaTeX locally"
     for old, new in renames.items(): (site/old).rename(site/new)
-    page_re = re.compile(r'(?<![\w./-])(' + '|'.join(map(re.escape, renames)) + r')(?=[#"\'?])')
+    names = '|'.join(map(re.escape, renames))
+    base = site_url.rstrip('/') + '/'
+    page_re = re.compile(rf'(?<![\w./-])({names})(?=[#"\'?])')
     uses_katex = False
-    for f in [*site.rglob('*.html'), site/'search.json', site/'sitemap.xml']:
+    for f in [*site.rglob('*.html'), site/'search.json']:
         if not f.exists(): continue
         text = page_re.sub(lambda m: renames[m.group(1)], f.read_text())
         up = '../' * (len(f.relative_to(site).parts) - 1)
-        text = text.replace(site_url.rstrip('/') + '/', up)
+        text = text.replace(base, up)
         if KATEX_CDN in text: uses_katex = True; text = text.replace(KATEX_CDN, f'{up}site_libs/katex')
         f.write_text(text)
+    sitemap = site/'sitemap.xml'  # search engines need absolute addresses: the published site's
+    if sitemap.exists():
+        loc_re = re.compile(rf'<loc>(?:{re.escape(base)})?({names})</loc>')
+        sitemap.write_text(loc_re.sub(lambda m: f'<loc>{base}{renames[m.group(1)]}</loc>', sitemap.read_text()))
     if uses_katex: fetch_katex(site/'site_libs'/'katex')
     for css in (site/'site_libs').rglob('*.css'):  # Bootswatch themes import Google Fonts; offline, fall back to system fonts
         css.write_text(re.sub(r'@import url\((["\']?)https?://[^)]*\1\);?', '', css.read_text()))

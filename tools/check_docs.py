@@ -114,6 +114,12 @@ def main():
                 elif frag and target in info and frag not in info[target]['ids']: broken.append(f'{name} -> {link}')
         check(not broken, f'every internal link and anchor resolves ({len(broken)} broken: {broken[:5]})')
 
+        from nbdev.config import get_config
+        site_url = (get_config().doc_host + get_config().doc_baseurl).rstrip('/') + '/'
+        locs = re.findall(r'<loc>(.*?)</loc>', (site/'sitemap.xml').read_text())
+        bad_locs = [l for l in locs if not l.startswith(site_url) or l.removeprefix(site_url) not in info]
+        check(locs and not bad_locs, f'sitemap.xml: {len(locs)} absolute addresses of real pages ({bad_locs[:3]})')
+
         nbs = sorted(p for p in (root/'nbs').rglob('*.ipynb') if not p.name.startswith('_') and '.ipynb_checkpoints' not in p.parts)
         missing = [p.name for p in nbs if page_name(p) not in info]
         check(not missing, f'every notebook has a page ({len(nbs)} notebooks; missing {missing})')

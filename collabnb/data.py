@@ -25,6 +25,9 @@ def movielens_100k(
         return path
     try: return untar_data(url)
     except Exception as e:  # no network, a refused download or a broken archive all end here
+        archive = fastai_cfg().path('archive')/Path(url).name
+        if archive.is_file():
+            raise ValueError(f"{archive} is not a readable archive ({e}); delete it to download a fresh copy") from None
         where = fastai_cfg().path('data')/Path(url).stem
         raise FileNotFoundError(f"MovieLens 100K is not in {where} and could not be downloaded from {url} ({e}); "
                                 f"unzip ml-100k.zip there (or set FASTAI_HOME), or pass the folder as `path`.") from None

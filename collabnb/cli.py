@@ -7,7 +7,7 @@ Docs: https://collabnb.github.io/collabnb/cli.html.md"""
 # %% auto #0
 __all__ = ['chapter', 'main']
 
-# %% ../nbs/14_cli.ipynb #6f770d65
+# %% ../nbs/14_cli.ipynb #17749428
 import argparse, math, sys
 from fastai.collab import *
 from fastai.tabular.all import *
@@ -17,7 +17,7 @@ from .ratings import read_ratings, movielens_ratings, movielens_split, _split_na
 from .recommender import Recommender, _kinds
 from .evaluate import evaluate, evaluate_splits
 
-# %% ../nbs/14_cli.ipynb #8e4f6eac
+# %% ../nbs/14_cli.ipynb #b56b8824
 def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, path=None) -> Learner:
     "Train the chapter's `collab_learner` on MovieLens 100K; print its validation error and `n` recommendations for `user`"
     ratings = load_movielens(path)
@@ -32,7 +32,7 @@ def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, pat
     print(recs.to_string(index=False, float_format='%.2f'))
     return learn
 
-# %% ../nbs/14_cli.ipynb #b7b08716
+# %% ../nbs/14_cli.ipynb #c28a70a6
 def _positive(s:str) -> int:
     v = int(s)
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
@@ -64,14 +64,13 @@ def _ratings(args): return movielens_ratings() if args.data is None else _read(a
 def _recipe(args): return dict(kind=args.kind, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed)
 def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, float_format='%.4f'))  # below any progress bar
 
-# %% ../nbs/14_cli.ipynb #eb3fc128
+# %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
     rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, **_recipe(args))
     if args.valid_pct: print(f"validation RMSE {rec.learn.recorder.values[-1][-1]:.4f} on {len(rec.learn.dls.valid_ds):,} held-out ratings")
     print(f"saved {rec} to {rec.save(args.out)}")
 
 def _evaluate(args):
-    if (args.model or args.train) and not args.test: raise ValueError("--model and --train need --test, the file of held-out ratings")
     if args.model: res = evaluate(Recommender.load(args.model), _read(args.test, args), k=args.k)
     elif args.train: res = evaluate_splits({Path(args.test).stem: (_read(args.train, args), _read(args.test, args))}, k=args.k, **_recipe(args))
     else: res = evaluate_splits(args.split or ['u1'], k=args.k, path=args.data, **_recipe(args))
@@ -83,7 +82,7 @@ def _similar(args):
     rec = Recommender.load(args.model)
     _show(rec.similar_items(args.item, args.n) if args.item is not None else rec.similar_users(args.user, args.n))
 
-# %% ../nbs/14_cli.ipynb #96b96223
+# %% ../nbs/14_cli.ipynb #cd89216c
 def _parser():
     p = argparse.ArgumentParser(prog='collabnb', description='Collaborative filtering with fastai: train a recommender on your ratings (or MovieLens) and use it.')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
@@ -129,7 +128,10 @@ def _parser():
 
 def main(argv=None) -> int:
     "Entry point of the `collabnb` command; returns the exit code (0 ok, 1 failed, 2 bad usage)"
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == 'evaluate' and bool(args.model or args.train) != bool(args.test):
+        parser.error("evaluate: --test goes with --model or --train (score a saved model, or train and score)")
     try: args.run(args)
     except (OSError, ValueError, LookupError) as e:  # missing files, bad tables or model files, unknown ids
         print(f"collabnb: error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)

@@ -7,7 +7,7 @@ Docs: https://collabnb.github.io/collabnb/recommender.html.md"""
 # %% auto #0
 __all__ = ['damped_biases', 'make_model', 'RatingRMSE', 'UnknownIdError', 'Recommender', 'fold_in_errors']
 
-# %% ../nbs/11_recommender.ipynb #5f1e29b6
+# %% ../nbs/11_recommender.ipynb #d5128e38
 import math, time, warnings
 from contextlib import nullcontext
 from copy import deepcopy
@@ -18,12 +18,14 @@ from .data import collab_dls
 from .dot_product import DotProductBias
 from .neural import CollabNN
 from .research import RatingCrossEntropy
-from .ratings import RatingsError, check_ratings, movielens_ratings
+from .ratings import RatingsError, check_ratings
 
-# %% ../nbs/11_recommender.ipynb #74bf3fcd
+# %% ../nbs/11_recommender.ipynb #bba556ae
+_damping = 5.  # pseudo-ratings of zero residual: the default of `damped_biases`, and what fold-in uses
+
 def damped_biases(
     ratings:pd.DataFrame, # Checked ratings (columns user, item, rating)
-    damping=5.,           # Pseudo-ratings of zero residual added to every user and item
+    damping=_damping,     # Pseudo-ratings of zero residual added to every user and item
 ) -> tuple:               # global mean, user biases (Series by user), item biases (Series by item)
     "The baseline $\\mu + b_u + b_i$: mean rating, then damped item and user offsets from it"
     mean = float(ratings.rating.mean())
@@ -33,7 +35,7 @@ def damped_biases(
     by_user = (resid - ratings.item.map(item_bias)).groupby(ratings.user)
     return mean, by_user.sum() / (by_user.count() + damping), item_bias
 
-# %% ../nbs/11_recommender.ipynb #d6696da1
+# %% ../nbs/11_recommender.ipynb #da9fff09
 _kinds = ('dot', 'neural', 'cross-entropy')
 
 def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1, 5), levels=None) -> Module:
@@ -47,7 +49,7 @@ def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1
 
 def _loss_func(kind, levels): return RatingCrossEntropy(levels) if kind == 'cross-entropy' else MSELossFlat()
 
-# %% ../nbs/11_recommender.ipynb #b0e36d54
+# %% ../nbs/11_recommender.ipynb #ab1fe689
 class RatingRMSE(Metric):
     "Root mean squared error of the predicted ratings, after the loss function's `activation`"
     def reset(self): self.sse, self.n = 0., 0
@@ -60,7 +62,7 @@ class RatingRMSE(Metric):
     @property
     def name(self): return 'rmse'
 
-# %% ../nbs/11_recommender.ipynb #6778225e
+# %% ../nbs/11_recommender.ipynb #0fb17625
 class UnknownIdError(LookupError):
     "A user or item id (or title) the model does not know, where no fallback makes sense"
 
@@ -73,7 +75,7 @@ def _rows(values, index:pd.Index) -> np.ndarray:
     "Model rows of `values` (matched as strings) in `index`, -1 where unknown"
     return index.get_indexer(pd.Series(values, dtype=object).astype(str))
 
-# %% ../nbs/11_recommender.ipynb #2ce2f9f0
+# %% ../nbs/11_recommender.ipynb #c09c3cfe
 class Recommender:
     "A trained model with what using it needs: id vocabularies, titles, fallback biases and each user's rated items"
     def __init__(self, model, kind, users, items, rating_range, mean, user_bias, item_bias, rated,
@@ -99,7 +101,7 @@ class Recommender:
     def __repr__(self):
         return f"Recommender({self.kind!r}: {self.n_users:,} users, {self.n_items:,} items, ratings {self.rating_range})"
 
-# %% ../nbs/11_recommender.ipynb #edf030fc
+# %% ../nbs/11_recommender.ipynb #f3ea3226
 @patch(cls_method=True)
 def train(
     cls:Recommender,
@@ -143,7 +145,7 @@ def train(
     return cls(model, kind, users, items, (lo, hi), mean, user_bias.reindex(users, fill_value=0.),
                item_bias.reindex(items, fill_value=0.), rated, titles, levels, settings, learn)
 
-# %% ../nbs/11_recommender.ipynb #310ab5d3
+# %% ../nbs/11_recommender.ipynb #c30adf51
 @patch
 def _item_rows(self:Recommender, items) -> np.ndarray:
     "Model rows of `items` given as ids or titles; -1 for unknown ones; an ambiguous title is an error"
@@ -167,7 +169,7 @@ def _scores(self:Recommender, user_rows, item_rows, chunk=1 << 16) -> np.ndarray
     with torch.no_grad(): out = [act(self.model(b.to(device))).view(-1).float().cpu() for b in x.split(chunk)]
     return torch.cat(out).clamp(*self.rating_range).numpy() if out else np.zeros(0, np.float32)
 
-# %% ../nbs/11_recommender.ipynb #eab03342
+# %% ../nbs/11_recommender.ipynb #9561ea2f
 _sources = np.array(['model', 'item bias', 'user bias', 'global mean'])
 
 @patch
@@ -189,7 +191,7 @@ def predict(self:Recommender, users, items) -> pd.DataFrame: # user, item, (titl
     res['source'] = _sources[(~known_u) * 1 + (~known_i) * 2]
     return res
 
-# %% ../nbs/11_recommender.ipynb #5c09358d
+# %% ../nbs/11_recommender.ipynb #edad8e4d
 @patch
 def _row(self:Recommender, side:str, key) -> int:
     "The model row of one user or item id (items also by title), or `UnknownIdError`"
@@ -207,7 +209,7 @@ def _item_frame(self:Recommender, rows, values, name) -> pd.DataFrame:
     res[name] = values
     return res
 
-# %% ../nbs/11_recommender.ipynb #80b67266
+# %% ../nbs/11_recommender.ipynb #116344c3
 @patch
 def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) prediction
     "The `n` items with the highest predicted rating for `user`, leaving out those they rated unless `exclude_rated=False`"
@@ -218,7 +220,7 @@ def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame:
     top = top[np.isfinite(scores[top])]
     return self._item_frame(top + 1, scores[top], 'prediction')
 
-# %% ../nbs/11_recommender.ipynb #b0ea7d76
+# %% ../nbs/11_recommender.ipynb #9975d7e7
 @patch
 def _factors(self:Recommender, side:str) -> Tensor: return getattr(self.model, f'{side}_factors').weight.detach().cpu()
 
@@ -242,7 +244,7 @@ def similar_users(self:Recommender, user, n=10) -> pd.DataFrame: # user, similar
     rows, sims = self._similar('user', user, n)
     return pd.DataFrame({'user': [self.users[r] for r in rows], 'similarity': sims})
 
-# %% ../nbs/11_recommender.ipynb #6653b1c8
+# %% ../nbs/11_recommender.ipynb #30c4d76e
 def _side_tables(model:Module, side:str) -> list:
     "Names of the `side` ('user' or 'item') embedding tables of `model`"
     return [n for n in (f'{side}_factors', f'{side}_bias') if isinstance(getattr(model, n, None), nn.Embedding)]
@@ -262,7 +264,7 @@ def _cold_start_rows(self:Recommender, side:str, cold_start) -> dict:
         raise ValueError(f"cold_start factors must have shape {tuple(weights[f'{side}_factors'].shape[1:])}, not {tuple(factors.shape)}")
     return {n: factors if n.endswith('factors') else w.mean(0) for n, w in weights.items()}
 
-# %% ../nbs/11_recommender.ipynb #4521b9da
+# %% ../nbs/11_recommender.ipynb #819f7e5b
 @patch
 def _fold_in(self:Recommender, side:str, other_rows, targets, start:dict, reg=20., max_iter=50) -> dict:
     "New rows for the `side` tables, fitted to `targets` on `other_rows` with the rest of the model frozen"
@@ -297,7 +299,7 @@ def _grow(self:Recommender, rows:dict):
         emb.weight = nn.Parameter(torch.cat([emb.weight.detach(), v.to(emb.weight)[None]]))
         emb.num_embeddings += 1
 
-# %% ../nbs/11_recommender.ipynb #bbd3314f
+# %% ../nbs/11_recommender.ipynb #d2eb5266
 @patch
 def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
     "Rows on the `other` side and values of a newcomer's `ratings` (a dict, a Series, or a DataFrame with `other` and rating columns)"
@@ -318,9 +320,7 @@ def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")
     return rows[rows >= 0], values[rows >= 0].astype(np.float32)
 
-# %% ../nbs/11_recommender.ipynb #5af7a2b0
-_damping = 5.  # pseudo-ratings in the fallback biases (see `damped_biases`)
-
+# %% ../nbs/11_recommender.ipynb #fa62635e
 @patch
 def add_user(self:Recommender, user, ratings=None, cold_start='mean', reg=20.) -> Recommender:
     "Fold a new `user` in from their `ratings` ({item id or title: rating}), fitting only their row; returns the recommender"
@@ -345,7 +345,7 @@ def add_item(self:Recommender, item, ratings=None, title=None, cold_start='mean'
     self._index()
     return self
 
-# %% ../nbs/11_recommender.ipynb #9fa54d53
+# %% ../nbs/11_recommender.ipynb #8719310f
 def fold_in_errors(
     base:Recommender,       # Trained without the `held` users
     held:pd.DataFrame,      # All ratings of users the model has never seen (columns user, item, rating, timestamp)
@@ -362,5 +362,5 @@ def fold_in_errors(
     rmse = lambda r: float(np.sqrt(((r.predict(rest.user, rest.item).prediction.to_numpy() - rest.rating.to_numpy()) ** 2).mean()))
     return pd.DataFrame(dict(rmse=[rmse(base), rmse(rec)], seconds=[0, seconds]), index=['fallback', 'fold-in'])
 
-# %% ../nbs/11_recommender.ipynb #50f317b0
+# %% ../nbs/11_recommender.ipynb #7f558112
 from . import saving as _saving  # registers Recommender.save and Recommender.load (defined in 12_saving)

@@ -7,20 +7,20 @@ Docs: https://collabnb.github.io/collabnb/saving.html.md"""
 # %% auto #0
 __all__ = ['ModelFileError']
 
-# %% ../nbs/12_saving.ipynb #e091b874
+# %% ../nbs/12_saving.ipynb #31583728
 import io, json, os, pickle, tempfile, zipfile, zlib
 import collabnb
 from fastai.collab import *
 from fastai.tabular.all import *
 from .recommender import Recommender, make_model, _plain
 
-# %% ../nbs/12_saving.ipynb #f1148230
+# %% ../nbs/12_saving.ipynb #886b5a6c
 _format_version = 1
 
 class ModelFileError(ValueError):
     "A model file collabnb cannot load: truncated, of another format version, or inconsistent"
 
-# %% ../nbs/12_saving.ipynb #bfe45c95
+# %% ../nbs/12_saving.ipynb #07376b34
 def _atomic_write(path:Path, write):
     "Call `write(file_object)` on a temporary file next to `path`, then move it onto `path`"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,7 +34,7 @@ def _atomic_write(path:Path, write):
         Path(tmp).unlink(missing_ok=True)
         raise
 
-# %% ../nbs/12_saving.ipynb #5874928e
+# %% ../nbs/12_saving.ipynb #caf38c71
 @patch
 def save(self:Recommender, path) -> Path:
     "Save to one file that loads without unpickling code; the write is atomic"
@@ -54,7 +54,7 @@ def save(self:Recommender, path) -> Path:
     _atomic_write(path, write)
     return path
 
-# %% ../nbs/12_saving.ipynb #1d779186
+# %% ../nbs/12_saving.ipynb #63444ed8
 def _read(path:Path) -> tuple:
     "The metadata and the tensors of a model file, or a `ModelFileError` saying what is wrong with it"
     if not path.is_file(): raise FileNotFoundError(f"no model file at {path}")
@@ -71,7 +71,7 @@ def _read(path:Path) -> tuple:
         raise ModelFileError(f"{path} is not a complete collabnb model file (truncated or corrupt: {e})") from None
     return meta, tensors
 
-# %% ../nbs/12_saving.ipynb #a7819bad
+# %% ../nbs/12_saving.ipynb #44aa69cf
 @patch(cls_method=True)
 def load(cls:Recommender, path) -> Recommender:
     "Load a `Recommender` saved by `Recommender.save`, checking that its parts fit together"

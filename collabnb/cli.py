@@ -67,6 +67,8 @@ def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, 
 # %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
     rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, **_recipe(args))
+    if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
+    if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if args.valid_pct: print(f"validation RMSE {rec.learn.recorder.values[-1][-1]:.4f} on {len(rec.learn.dls.valid_ds):,} held-out ratings")
     print(f"saved {rec} to {rec.save(args.out)}")
 

@@ -7,20 +7,21 @@ Docs: https://collabnb.github.io/collabnb/recommender.html.md"""
 # %% auto #0
 __all__ = ['damped_biases', 'make_model', 'RatingRMSE', 'UnknownIdError', 'Recommender', 'fold_in_errors']
 
-# %% ../nbs/11_recommender.ipynb #bae0ad1b
+# %% ../nbs/11_recommender.ipynb #d8100f2f
 import math, time, warnings
 from contextlib import nullcontext
 from copy import deepcopy
 from torch.func import functional_call
 from fastai.collab import *
 from fastai.tabular.all import *
-from .fast_data import tensor_collab_dls
+from .fast_data import tensor_collab_dls, RatingsPerSecond
+from .distributed import init_distributed, shared_seed, DataParallel
 from .dot_product import DotProductBias
 from .neural import CollabNN
 from .research import RatingCrossEntropy
 from .ratings import RatingsError, check_ratings
 
-# %% ../nbs/11_recommender.ipynb #08f902b3
+# %% ../nbs/11_recommender.ipynb #0351d8ae
 _damping = 5.  # pseudo-ratings of zero residual: the default of `damped_biases`, and what fold-in uses
 
 def damped_biases(
@@ -35,7 +36,7 @@ def damped_biases(
     by_user = (resid - ratings.item.map(item_bias)).groupby(ratings.user)
     return mean, by_user.sum() / (by_user.count() + damping), item_bias
 
-# %% ../nbs/11_recommender.ipynb #38dfee5a
+# %% ../nbs/11_recommender.ipynb #eb3fc128
 _kinds = ('dot', 'neural', 'cross-entropy')
 
 def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1, 5), levels=None) -> Module:
@@ -49,7 +50,7 @@ def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1
 
 def _loss_func(kind, levels): return RatingCrossEntropy(levels) if kind == 'cross-entropy' else MSELossFlat()
 
-# %% ../nbs/11_recommender.ipynb #13a4f399
+# %% ../nbs/11_recommender.ipynb #7733c28e
 class RatingRMSE(Metric):
     "Root mean squared error of the predicted ratings, after the loss function's `activation`"
     def reset(self): self.sse, self.n = 0., 0
@@ -62,7 +63,7 @@ class RatingRMSE(Metric):
     @property
     def name(self): return 'rmse'
 
-# %% ../nbs/11_recommender.ipynb #51f15dc0
+# %% ../nbs/11_recommender.ipynb #b56b8824
 class UnknownIdError(LookupError):
     "A user or item id (or title) the model does not know, where no fallback makes sense"
 
@@ -75,7 +76,7 @@ def _rows(values, index:pd.Index) -> np.ndarray:
     "Model rows of `values` (matched as strings) in `index`, -1 where unknown"
     return index.get_indexer(pd.Series(values, dtype=object).astype(str))
 
-# %% ../nbs/11_recommender.ipynb #7180487e
+# %% ../nbs/11_recommender.ipynb #577d53ec
 class Recommender:
     "A trained model with what using it needs: id vocabularies, titles, fallback biases and each user's rated items"
     def __init__(self, model, kind, users, items, rating_range, mean, user_bias, item_bias, rated,
@@ -101,7 +102,7 @@ class Recommender:
     def __repr__(self):
         return f"Recommender({self.kind!r}: {self.n_users:,} users, {self.n_items:,} items, ratings {self.rating_range})"
 
-# %% ../nbs/11_recommender.ipynb #32b3f603
+# %% ../nbs/11_recommender.ipynb #c28a70a6
 @patch(cls_method=True)
 def train(
     cls:Recommender,
@@ -114,7 +115,7 @@ def train(
     rating_range=None,      # `(low, high)` of the ratings; `None`: the smallest and largest in the data
     user='user', item='item', rating='rating', # Column names in `ratings`
     duplicates='last',      # Policy for (user, item) pairs rated twice (see `check_ratings`)
-    progress=True,          # Show fastai's progress bar and epoch table
+    progress=True,          # Show fastai's progress bar (with ratings/s) and epoch table
 ) -> Recommender:
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
     if kind not in _kinds: raise ValueError(f"kind must be one of {', '.join(_kinds)}; got {kind!r}")
@@ -124,12 +125,16 @@ def train(
     levels = sorted(df.rating.unique().tolist()) if kind == 'cross-entropy' else None
     if levels is not None and len(levels) > 20:
         raise RatingsError(f"the cross-entropy model needs a few rating levels; these ratings have {len(levels)} distinct values")
+    world_size = init_distributed()  # 1 unless started by torchrun
+    seed = shared_seed(seed)
     if seed is not None: set_seed(seed, reproducible=True)
-    dls = tensor_collab_dls(df[['user', 'item', 'rating']], valid_pct=valid_pct, seed=seed, bs=bs)
+    dls = tensor_collab_dls(df[['user', 'item', 'rating']], valid_pct=valid_pct, seed=seed, bs=max(1, bs // world_size))
     users, items = dls.classes['user'], dls.classes['item']
     model = make_model(kind, len(users), len(items), n_factors, (lo, hi), levels)
-    learn = Learner(dls, model, loss_func=_loss_func(kind, levels), metrics=RatingRMSE() if valid_pct else None)
-    with (nullcontext() if progress else learn.no_bar()), (nullcontext() if progress else learn.no_logging()):
+    learn = Learner(dls, model, loss_func=_loss_func(kind, levels), metrics=RatingRMSE() if valid_pct else None,
+                    cbs=[RatingsPerSecond()] + ([DataParallel()] if world_size > 1 else []))
+    quiet = not progress or rank_distrib() > 0
+    with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
         learn.fit_one_cycle(epochs, lr, wd=wd)
     train_rows = df.iloc[list(dls.splits[0])]
     mean, user_bias, item_bias = damped_biases(train_rows)
@@ -139,11 +144,11 @@ def train(
     for row, group in codes.groupby('user').item: rated[row] = np.sort(group.to_numpy())
     titles = None
     if 'title' in df: titles = ['#na#'] + df.drop_duplicates('item').set_index('item').title.reindex(items[1:]).astype(str).tolist()
-    settings = dict(n_factors=n_factors, epochs=epochs, lr=lr, wd=wd, bs=bs, valid_pct=valid_pct, seed=seed)
+    settings = dict(n_factors=n_factors, epochs=epochs, lr=lr, wd=wd, bs=bs, valid_pct=valid_pct, seed=seed, processes=world_size)
     return cls(model, kind, users, items, (lo, hi), mean, user_bias.reindex(users, fill_value=0.),
                item_bias.reindex(items, fill_value=0.), rated, titles, levels, settings, learn)
 
-# %% ../nbs/11_recommender.ipynb #c8cee7f7
+# %% ../nbs/11_recommender.ipynb #7e86dbcc
 @patch
 def _item_rows(self:Recommender, items) -> np.ndarray:
     "Model rows of `items` given as ids or titles; -1 for unknown ones; an ambiguous title is an error"
@@ -167,7 +172,7 @@ def _scores(self:Recommender, user_rows, item_rows, chunk=1 << 16) -> np.ndarray
     with torch.no_grad(): out = [act(self.model(b.to(device))).view(-1).float().cpu() for b in x.split(chunk)]
     return torch.cat(out).clamp(*self.rating_range).numpy() if out else np.zeros(0, np.float32)
 
-# %% ../nbs/11_recommender.ipynb #1b195bd9
+# %% ../nbs/11_recommender.ipynb #b97046fc
 _sources = np.array(['model', 'item bias', 'user bias', 'global mean'])
 
 @patch
@@ -189,7 +194,7 @@ def predict(self:Recommender, users, items) -> pd.DataFrame: # user, item, (titl
     res['source'] = _sources[(~known_u) * 1 + (~known_i) * 2]
     return res
 
-# %% ../nbs/11_recommender.ipynb #352bb3dd
+# %% ../nbs/11_recommender.ipynb #0939b99d
 @patch
 def _row(self:Recommender, side:str, key) -> int:
     "The model row of one user or item id (items also by title), or `UnknownIdError`"
@@ -207,7 +212,7 @@ def _item_frame(self:Recommender, rows, values, name) -> pd.DataFrame:
     res[name] = values
     return res
 
-# %% ../nbs/11_recommender.ipynb #2de5253f
+# %% ../nbs/11_recommender.ipynb #7a1d7b28
 @patch
 def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) prediction
     "The `n` items with the highest predicted rating for `user`, leaving out those they rated unless `exclude_rated=False`"
@@ -218,7 +223,7 @@ def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame:
     top = top[np.isfinite(scores[top])]
     return self._item_frame(top + 1, scores[top], 'prediction')
 
-# %% ../nbs/11_recommender.ipynb #7e71a91b
+# %% ../nbs/11_recommender.ipynb #ccbfe0e7
 @patch
 def _factors(self:Recommender, side:str) -> Tensor: return getattr(self.model, f'{side}_factors').weight.detach().cpu()
 
@@ -242,7 +247,7 @@ def similar_users(self:Recommender, user, n=10) -> pd.DataFrame: # user, similar
     rows, sims = self._similar('user', user, n)
     return pd.DataFrame({'user': [self.users[r] for r in rows], 'similarity': sims})
 
-# %% ../nbs/11_recommender.ipynb #95f8056c
+# %% ../nbs/11_recommender.ipynb #2210a924
 def _side_tables(model:Module, side:str) -> list:
     "Names of the `side` ('user' or 'item') embedding tables of `model`"
     return [n for n in (f'{side}_factors', f'{side}_bias') if isinstance(getattr(model, n, None), nn.Embedding)]
@@ -262,7 +267,7 @@ def _cold_start_rows(self:Recommender, side:str, cold_start) -> dict:
         raise ValueError(f"cold_start factors must have shape {tuple(weights[f'{side}_factors'].shape[1:])}, not {tuple(factors.shape)}")
     return {n: factors if n.endswith('factors') else w.mean(0) for n, w in weights.items()}
 
-# %% ../nbs/11_recommender.ipynb #477a263e
+# %% ../nbs/11_recommender.ipynb #798ef86d
 @patch
 def _fold_in(self:Recommender, side:str, other_rows, targets, start:dict, reg=20., max_iter=50) -> dict:
     "New rows for the `side` tables, fitted to `targets` on `other_rows` with the rest of the model frozen"
@@ -297,7 +302,7 @@ def _grow(self:Recommender, rows:dict):
         emb.weight = nn.Parameter(torch.cat([emb.weight.detach(), v.to(emb.weight)[None]]))
         emb.num_embeddings += 1
 
-# %% ../nbs/11_recommender.ipynb #a19ba82e
+# %% ../nbs/11_recommender.ipynb #43f27cf2
 @patch
 def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
     "Rows on the `other` side and values of a newcomer's `ratings` (a dict, a Series, or a DataFrame with `other` and rating columns)"
@@ -318,7 +323,7 @@ def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")
     return rows[rows >= 0], values[rows >= 0].astype(np.float32)
 
-# %% ../nbs/11_recommender.ipynb #4aafd261
+# %% ../nbs/11_recommender.ipynb #d0613031
 @patch
 def add_user(self:Recommender, user, ratings=None, cold_start='mean', reg=20.) -> Recommender:
     "Fold a new `user` in from their `ratings` ({item id or title: rating}), fitting only their row; returns the recommender"
@@ -343,7 +348,7 @@ def add_item(self:Recommender, item, ratings=None, title=None, cold_start='mean'
     self._index()
     return self
 
-# %% ../nbs/11_recommender.ipynb #3a853819
+# %% ../nbs/11_recommender.ipynb #ef1b321f
 def fold_in_errors(
     base:Recommender,       # Trained without the `held` users
     held:pd.DataFrame,      # All ratings of users the model has never seen (columns user, item, rating, timestamp)
@@ -360,5 +365,5 @@ def fold_in_errors(
     rmse = lambda r: float(np.sqrt(((r.predict(rest.user, rest.item).prediction.to_numpy() - rest.rating.to_numpy()) ** 2).mean()))
     return pd.DataFrame(dict(rmse=[rmse(base), rmse(rec)], seconds=[0, seconds]), index=['fallback', 'fold-in'])
 
-# %% ../nbs/11_recommender.ipynb #0f645fa6
+# %% ../nbs/11_recommender.ipynb #78ce3d7e
 from . import saving as _saving  # registers Recommender.save and Recommender.load (defined in 12_saving)

@@ -8,7 +8,7 @@
    level), the book's `collab_learner` pipeline against collabnb's tensor loader.
 2. Synthetic ratings shaped like ml-25m (162,541 users, 59,047 items, 25,000,095 half-star ratings,
    long-tailed popularity), 50 factors: training ratings per second over one epoch and peak memory,
-   for collabnb's `Learner` on the tensor loader, a bare PyTorch loop on the same tensors, and the
+   for collabnb's `Learner` on the tensor loader (dense Adam, and sparse `RowAdamW`), a bare PyTorch loop on the same tensors, and the
    book pipeline (timed on a 1M-rating sample, whose per-rating cost does not depend on the size).
 3. With a GPU: the 25M set, five epochs, ratings/s beside the memory-bandwidth limit (about 800
    bytes moved per rating update).
@@ -20,6 +20,7 @@ from fastai.tabular.all import *
 from collabnb.data import load_ratings, collab_dls
 from collabnb.fast_data import tensor_collab_dls, RatingTensors, TensorCollabDL
 from collabnb.dot_product import DotProductBias
+from collabnb.sparse import sparse_adamw, sparse_embeddings
 
 def peak_gb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # Linux: KiB
 
@@ -92,6 +93,13 @@ def bench_throughput(n, device='cpu', bs=65536, epochs=1):
     if device != 'cpu': torch.cuda.synchronize()
     secs = time.perf_counter() - start
     rows['collabnb Learner, tensor loader'] = dict(ratings_per_s=n_train * epochs / secs, seconds=secs, valid_mse=learn.validate()[0])
+    set_seed(0)
+    learn = Learner(dls, sparse_embeddings(DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5))), loss_func=MSELossFlat(), opt_func=sparse_adamw)
+    start = time.perf_counter()
+    with learn.no_logging(): learn.fit_one_cycle(epochs, 1e-2, wd=0.1)
+    if device != 'cpu': torch.cuda.synchronize()
+    secs = time.perf_counter() - start
+    rows['collabnb Learner, tensor loader, RowAdamW'] = dict(ratings_per_s=n_train * epochs / secs, seconds=secs, valid_mse=learn.validate()[0])
     mem = peak_gb()
     set_seed(0)
     model = DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5)).to(device)

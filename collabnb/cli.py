@@ -58,10 +58,11 @@ def _train_args(p):
     p.add_argument('--factors', type=_positive, default=50, help='latent factors per user and item (default: 50)')
     p.add_argument('--bs', type=_positive, default=1024, help='batch size (default: 1024)')
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
+    p.add_argument('--sparse', action='store_true', help='update only the embedding rows each batch uses: faster for very large catalogues')
 
 def _read(path, args): return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep)
 def _ratings(args): return movielens_ratings() if args.data is None else _read(args.data, args)
-def _recipe(args): return dict(kind=args.kind, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed)
+def _recipe(args): return dict(kind=args.kind, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed, sparse=args.sparse)
 def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, float_format='%.4f'))  # below any progress bar
 
 # %% ../nbs/14_cli.ipynb #1c7510a1

@@ -16,6 +16,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .fast_data import tensor_collab_dls, RatingsPerSecond
 from .distributed import init_distributed, shared_seed, DataParallel
+from .sparse import sparse_adamw, sparse_embeddings
 from .dot_product import DotProductBias
 from .neural import CollabNN
 from .research import RatingCrossEntropy
@@ -116,6 +117,7 @@ def train(
     user='user', item='item', rating='rating', # Column names in `ratings`
     duplicates='last',      # Policy for (user, item) pairs rated twice (see `check_ratings`)
     progress=True,          # Show fastai's progress bar (with ratings/s) and epoch table
+    sparse=False,           # Update only the rows each batch uses (`RowAdamW`): faster for very large catalogues
 ) -> Recommender:
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
     if kind not in _kinds: raise ValueError(f"kind must be one of {', '.join(_kinds)}; got {kind!r}")
@@ -131,11 +133,14 @@ def train(
     dls = tensor_collab_dls(df[['user', 'item', 'rating']], valid_pct=valid_pct, seed=seed, bs=max(1, bs // world_size))
     users, items = dls.classes['user'], dls.classes['item']
     model = make_model(kind, len(users), len(items), n_factors, (lo, hi), levels)
+    if sparse: model = sparse_embeddings(model)
     learn = Learner(dls, model, loss_func=_loss_func(kind, levels), metrics=RatingRMSE() if valid_pct else None,
+                    opt_func=sparse_adamw if sparse else Adam,
                     cbs=[RatingsPerSecond()] + ([DataParallel()] if world_size > 1 else []))
     quiet = not progress or rank_distrib() > 0
     with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
         learn.fit_one_cycle(epochs, lr, wd=wd)
+    if sparse: sparse_embeddings(model, False)  # sparse gradients matter for training only
     train_rows = df.iloc[list(dls.splits[0])]
     mean, user_bias, item_bias = damped_biases(train_rows)
     codes = pd.DataFrame({'user': pd.Index(users).get_indexer(df.user), 'item': pd.Index(items).get_indexer(df.item)})
@@ -144,11 +149,11 @@ def train(
     for row, group in codes.groupby('user').item: rated[row] = np.sort(group.to_numpy())
     titles = None
     if 'title' in df: titles = ['#na#'] + df.drop_duplicates('item').set_index('item').title.reindex(items[1:]).astype(str).tolist()
-    settings = dict(n_factors=n_factors, epochs=epochs, lr=lr, wd=wd, bs=bs, valid_pct=valid_pct, seed=seed, processes=world_size)
+    settings = dict(n_factors=n_factors, epochs=epochs, lr=lr, wd=wd, bs=bs, valid_pct=valid_pct, seed=seed, sparse=sparse, processes=world_size)
     return cls(model, kind, users, items, (lo, hi), mean, user_bias.reindex(users, fill_value=0.),
                item_bias.reindex(items, fill_value=0.), rated, titles, levels, settings, learn)
 
-# %% ../nbs/11_recommender.ipynb #7e86dbcc
+# %% ../nbs/11_recommender.ipynb #2e18384e
 @patch
 def _item_rows(self:Recommender, items) -> np.ndarray:
     "Model rows of `items` given as ids or titles; -1 for unknown ones; an ambiguous title is an error"
@@ -172,7 +177,7 @@ def _scores(self:Recommender, user_rows, item_rows, chunk=1 << 16) -> np.ndarray
     with torch.no_grad(): out = [act(self.model(b.to(device))).view(-1).float().cpu() for b in x.split(chunk)]
     return torch.cat(out).clamp(*self.rating_range).numpy() if out else np.zeros(0, np.float32)
 
-# %% ../nbs/11_recommender.ipynb #b97046fc
+# %% ../nbs/11_recommender.ipynb #51d820c5
 _sources = np.array(['model', 'item bias', 'user bias', 'global mean'])
 
 @patch
@@ -194,7 +199,7 @@ def predict(self:Recommender, users, items) -> pd.DataFrame: # user, item, (titl
     res['source'] = _sources[(~known_u) * 1 + (~known_i) * 2]
     return res
 
-# %% ../nbs/11_recommender.ipynb #0939b99d
+# %% ../nbs/11_recommender.ipynb #2bf82340
 @patch
 def _row(self:Recommender, side:str, key) -> int:
     "The model row of one user or item id (items also by title), or `UnknownIdError`"
@@ -212,7 +217,7 @@ def _item_frame(self:Recommender, rows, values, name) -> pd.DataFrame:
     res[name] = values
     return res
 
-# %% ../nbs/11_recommender.ipynb #7a1d7b28
+# %% ../nbs/11_recommender.ipynb #41f35487
 @patch
 def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) prediction
     "The `n` items with the highest predicted rating for `user`, leaving out those they rated unless `exclude_rated=False`"
@@ -223,7 +228,7 @@ def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame:
     top = top[np.isfinite(scores[top])]
     return self._item_frame(top + 1, scores[top], 'prediction')
 
-# %% ../nbs/11_recommender.ipynb #ccbfe0e7
+# %% ../nbs/11_recommender.ipynb #ad0a7570
 @patch
 def _factors(self:Recommender, side:str) -> Tensor: return getattr(self.model, f'{side}_factors').weight.detach().cpu()
 
@@ -247,7 +252,7 @@ def similar_users(self:Recommender, user, n=10) -> pd.DataFrame: # user, similar
     rows, sims = self._similar('user', user, n)
     return pd.DataFrame({'user': [self.users[r] for r in rows], 'similarity': sims})
 
-# %% ../nbs/11_recommender.ipynb #2210a924
+# %% ../nbs/11_recommender.ipynb #43f27cf2
 def _side_tables(model:Module, side:str) -> list:
     "Names of the `side` ('user' or 'item') embedding tables of `model`"
     return [n for n in (f'{side}_factors', f'{side}_bias') if isinstance(getattr(model, n, None), nn.Embedding)]
@@ -267,7 +272,7 @@ def _cold_start_rows(self:Recommender, side:str, cold_start) -> dict:
         raise ValueError(f"cold_start factors must have shape {tuple(weights[f'{side}_factors'].shape[1:])}, not {tuple(factors.shape)}")
     return {n: factors if n.endswith('factors') else w.mean(0) for n, w in weights.items()}
 
-# %% ../nbs/11_recommender.ipynb #798ef86d
+# %% ../nbs/11_recommender.ipynb #d0613031
 @patch
 def _fold_in(self:Recommender, side:str, other_rows, targets, start:dict, reg=20., max_iter=50) -> dict:
     "New rows for the `side` tables, fitted to `targets` on `other_rows` with the rest of the model frozen"
@@ -302,7 +307,7 @@ def _grow(self:Recommender, rows:dict):
         emb.weight = nn.Parameter(torch.cat([emb.weight.detach(), v.to(emb.weight)[None]]))
         emb.num_embeddings += 1
 
-# %% ../nbs/11_recommender.ipynb #43f27cf2
+# %% ../nbs/11_recommender.ipynb #dcb5d8d2
 @patch
 def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
     "Rows on the `other` side and values of a newcomer's `ratings` (a dict, a Series, or a DataFrame with `other` and rating columns)"
@@ -323,7 +328,7 @@ def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")
     return rows[rows >= 0], values[rows >= 0].astype(np.float32)
 
-# %% ../nbs/11_recommender.ipynb #d0613031
+# %% ../nbs/11_recommender.ipynb #ef1b321f
 @patch
 def add_user(self:Recommender, user, ratings=None, cold_start='mean', reg=20.) -> Recommender:
     "Fold a new `user` in from their `ratings` ({item id or title: rating}), fitting only their row; returns the recommender"
@@ -348,7 +353,7 @@ def add_item(self:Recommender, item, ratings=None, title=None, cold_start='mean'
     self._index()
     return self
 
-# %% ../nbs/11_recommender.ipynb #ef1b321f
+# %% ../nbs/11_recommender.ipynb #6261e547
 def fold_in_errors(
     base:Recommender,       # Trained without the `held` users
     held:pd.DataFrame,      # All ratings of users the model has never seen (columns user, item, rating, timestamp)
@@ -365,5 +370,5 @@ def fold_in_errors(
     rmse = lambda r: float(np.sqrt(((r.predict(rest.user, rest.item).prediction.to_numpy() - rest.rating.to_numpy()) ** 2).mean()))
     return pd.DataFrame(dict(rmse=[rmse(base), rmse(rec)], seconds=[0, seconds]), index=['fallback', 'fold-in'])
 
-# %% ../nbs/11_recommender.ipynb #78ce3d7e
+# %% ../nbs/11_recommender.ipynb #8568a07a
 from . import saving as _saving  # registers Recommender.save and Recommender.load (defined in 12_saving)

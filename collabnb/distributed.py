@@ -7,7 +7,7 @@ Docs: https://collabnb.github.io/collabnb/distributed.html.md"""
 # %% auto #0
 __all__ = ['init_distributed', 'shared_seed', 'DataParallel']
 
-# %% ../nbs/10b_distributed.ipynb #e8386375
+# %% ../nbs/10b_distributed.ipynb #305df412
 import os
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
@@ -15,7 +15,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .fast_data import TensorCollabDL
 
-# %% ../nbs/10b_distributed.ipynb #54519908
+# %% ../nbs/10b_distributed.ipynb #573ee8b8
 def init_distributed() -> int:
     "Join the process group `torchrun` describes (NCCL on GPUs, gloo on CPUs) and return the number of processes"
     world_size = int(os.environ.get('WORLD_SIZE', 1))
@@ -24,7 +24,7 @@ def init_distributed() -> int:
         dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
     return world_size
 
-# %% ../nbs/10b_distributed.ipynb #a42a022c
+# %% ../nbs/10b_distributed.ipynb #a17a7273
 def shared_seed(seed=None):
     "`seed`, or inside a process group a random seed drawn by rank 0 and sent to every process"
     if seed is not None or not dist.is_initialized(): return seed
@@ -32,7 +32,7 @@ def shared_seed(seed=None):
     dist.broadcast(t, 0)
     return int(t)
 
-# %% ../nbs/10b_distributed.ipynb #524ad192
+# %% ../nbs/10b_distributed.ipynb #b72387af
 class DataParallel(Callback):
     "Train with `DistributedDataParallel`: shard the training loader by rank and average gradients across processes"
     order = TrainEvalCallback.order + 1  # after the model is moved to the device
@@ -42,7 +42,7 @@ class DataParallel(Callback):
         seed = torch.tensor([dl.seed], device=dl.dataset.x.device)
         dist.broadcast(seed, 0)  # one permutation for all processes
         self.old_train = dl
-        self.learn.dls.train = TensorCollabDL(dl.dataset, bs=dl.bs, shuffle=True, drop_last=True, rank=rank,
+        self.learn.dls.train = TensorCollabDL(dl.dataset, bs=dl.bs, shuffle=True, drop_last=dl.drop_last, rank=rank,
                                               world_size=world_size, seed=int(seed), device=dl.device)
         device = next(self.model.parameters()).device
         self.learn.model = DistributedDataParallel(self.model, device_ids=[device] if device.type == 'cuda' else None)

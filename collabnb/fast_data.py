@@ -7,12 +7,12 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'tensor_collab_dls', 'RatingsPerSecond']
 
-# %% ../nbs/10a_fast_data.ipynb #66fd7b31
+# %% ../nbs/10a_fast_data.ipynb #8212b323
 import math, time
 from fastai.collab import *
 from fastai.tabular.all import *
 
-# %% ../nbs/10a_fast_data.ipynb #8907851e
+# %% ../nbs/10a_fast_data.ipynb #c2ba5f37
 class RatingTensors:
     "Ratings as tensors: `x` of (user, item) codes, shape `(n, 2)`, and `y` of ratings, shape `(n, 1)`"
     def __init__(self, x:Tensor, y:Tensor, classes:dict, cat_names:list):
@@ -21,7 +21,7 @@ class RatingTensors:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def new_empty(self): return RatingTensors(self.x[:0], self.y[:0], self.classes, self.cat_names)
 
-# %% ../nbs/10a_fast_data.ipynb #3cc2c9a1
+# %% ../nbs/10a_fast_data.ipynb #fe779141
 class TensorCollabDL(DataLoader):
     "Batches of `RatingTensors` cut by index from one permutation per epoch; `rank`/`world_size` shard it"
     def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None, **kwargs):
@@ -52,7 +52,7 @@ class TensorCollabDL(DataLoader):
             idx = order[i * self.bs:(i + 1) * self.bs]
             yield x[idx].to(self.device), y[idx].to(self.device)
 
-# %% ../nbs/10a_fast_data.ipynb #89633551
+# %% ../nbs/10a_fast_data.ipynb #90e48984
 def tensor_collab_dls(
     ratings:pd.DataFrame,   # One row per rating
     valid_pct=0.2,          # Share of rows kept at random for validation
@@ -74,12 +74,13 @@ def tensor_collab_dls(
     def tensors(idx):
         idx = torch.as_tensor(np.asarray(idx, dtype=np.int64), device=device)
         return RatingTensors(x[idx], y[idx], classes, [user_name, item_name])
-    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=True, device=device),
+    drop_last = len(train_idx) >= bs  # as fastai does, except that a set smaller than one batch still trains
+    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=drop_last, device=device),
                       TensorCollabDL(tensors(valid_idx), bs=bs * 2, device=device), device=device)
     dls.splits = (L(train_idx), L(valid_idx))
     return dls
 
-# %% ../nbs/10a_fast_data.ipynb #52f89553
+# %% ../nbs/10a_fast_data.ipynb #c399ecdd
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1

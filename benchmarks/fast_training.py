@@ -8,7 +8,7 @@
    level), the book's `collab_learner` pipeline against collabnb's tensor loader.
 2. Synthetic ratings shaped like ml-25m (162,541 users, 59,047 items, 25,000,095 half-star ratings,
    long-tailed popularity), 50 factors: training ratings per second over one epoch and peak memory,
-   for collabnb's `Learner` on the tensor loader (dense Adam, and sparse `RowAdamW`), a bare PyTorch loop on the same tensors, and the
+   for collabnb's `Learner` on the tensor loader (dense Adam, sparse `RowAdamW`, the fused C++ SGD kernel), a bare PyTorch loop on the same tensors, and the
    book pipeline (timed on a 1M-rating sample, whose per-rating cost does not depend on the size).
 3. With a GPU: the 25M set, five epochs, ratings/s beside the memory-bandwidth limit (about 800
    bytes moved per rating update).
@@ -21,6 +21,7 @@ from collabnb.data import load_ratings, collab_dls
 from collabnb.fast_data import tensor_collab_dls, RatingTensors, TensorCollabDL
 from collabnb.dot_product import DotProductBias
 from collabnb.sparse import sparse_adamw, sparse_embeddings
+from collabnb.fused import FusedSGD, fused_kernel
 
 def peak_gb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # Linux: KiB
 
@@ -50,6 +51,11 @@ def bench_movielens(level=0.83):
     set_seed(42, reproducible=True)
     dls = tensor_collab_dls(ratings, item_name='title', bs=4096, seed=42)
     runs["collabnb: tensor_collab_dls, bs 4096, 2e-2, wd 0.5"] = time_to_level(collab_learner(dls, n_factors=50, y_range=(0, 5.5)), 5, 2e-2, 0.5, level)
+    fused_kernel()  # compiled (or loaded from PyTorch's cache) before the clock starts
+    set_seed(42, reproducible=True)
+    dls = tensor_collab_dls(ratings, item_name='title', bs=8192, seed=42, device='cpu')
+    learn = Learner(dls, DotProductBias(len(dls.classes['user']), len(dls.classes['title']), 50), loss_func=MSELossFlat(), cbs=FusedSGD(reg=0.02))
+    runs["collabnb: FusedSGD, bs 8192, 10 epochs, 2e-2, reg 0.02"] = time_to_level(learn, 10, 2e-2, None, level)
     res = pd.DataFrame(runs).T
     base = res.seconds_to_level.dropna().iloc[0]
     res['speed-up to level'] = base / res.seconds_to_level
@@ -100,7 +106,28 @@ def bench_throughput(n, device='cpu', bs=65536, epochs=1):
     if device != 'cpu': torch.cuda.synchronize()
     secs = time.perf_counter() - start
     rows['collabnb Learner, tensor loader, RowAdamW'] = dict(ratings_per_s=n_train * epochs / secs, seconds=secs, valid_mse=learn.validate()[0])
+    if device == 'cpu':
+        fused_kernel()
+        set_seed(0)
+        learn = Learner(dls, DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5)), loss_func=MSELossFlat(), cbs=FusedSGD(reg=0.02))
+        start = time.perf_counter()
+        with learn.no_logging(): learn.fit_one_cycle(epochs, 2e-2)
+        secs = time.perf_counter() - start
+        rows['collabnb Learner, tensor loader, FusedSGD'] = dict(ratings_per_s=n_train * epochs / secs, seconds=secs, valid_mse=learn.validate()[0])
     mem = peak_gb()
+    if device == 'cpu':  # the kernel alone, on batches already shuffled: what the training loop costs on top
+        tr = dls.train.dataset
+        perm = torch.randperm(len(tr))
+        xs, ys = tr.x[perm].contiguous(), tr.y[perm].contiguous()
+        m = DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5))
+        start = time.perf_counter()
+        with torch.no_grad():
+            for i in range(0, len(xs), bs):
+                fused_kernel().sgd_pass(m.user_factors.weight, m.item_factors.weight, m.user_bias.weight, m.item_bias.weight,
+                                        xs[i:i + bs], ys[i:i + bs], 1e-2, 0.02, 0., 5.5)
+        secs = time.perf_counter() - start
+        rows['fused kernel alone, pre-shuffled batches'] = dict(ratings_per_s=len(xs) / secs, seconds=secs)
+        del xs, ys
     set_seed(0)
     model = DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5)).to(device)
     start = time.perf_counter()
@@ -122,7 +149,7 @@ def bench_throughput(n, device='cpu', bs=65536, epochs=1):
     res = pd.DataFrame(rows).T
     res['ratio'] = res.ratings_per_s.iloc[0] / res.ratings_per_s
     print(res.to_string(float_format=lambda v: f'{v:,.3f}'))
-    print(f"peak memory (process, after the collabnb run): {mem:.2f} GB")
+    print(f"peak memory (process, after the collabnb Learner runs): {mem:.2f} GB")
     if device != 'cpu':
         print(f"memory traffic at ~800 bytes per rating update: {res.ratings_per_s.iloc[0] * 800 / 1e12:.2f} TB/s")
     return res

@@ -26,11 +26,13 @@ def terminal_text(text):
     return '\n'.join(lines) + ('\n' if lines else '')
 
 _warning = re.compile(r'^\S.*:\d+: \w*Warning: ')
+_torch_log = re.compile(r'^[WIE]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+\] ')  # PyTorch's C++ log lines
 
 def without_warnings(text):
-    "`text` less each Python warning (its `file:line: XWarning: message` line and the indented source line after it)"
+    "`text` less each Python warning (its `file:line: XWarning: message` line and the indented source line after it) and PyTorch log line"
     out, skipping = [], False
     for line in text.splitlines(keepends=True):
+        if _torch_log.match(line): continue
         if _warning.match(line): skipping = True; continue
         if skipping and line.startswith(' '): continue
         skipping = False; out.append(line)

@@ -7,12 +7,12 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'tensor_collab_dls', 'RatingsPerSecond']
 
-# %% ../nbs/10a_fast_data.ipynb #ea88d05f
+# %% ../nbs/10a_fast_data.ipynb #a4ffbba8
 import math, time
 from fastai.collab import *
 from fastai.tabular.all import *
 
-# %% ../nbs/10a_fast_data.ipynb #502e320e
+# %% ../nbs/10a_fast_data.ipynb #5bc87be1
 class RatingTensors:
     "Ratings as tensors: `x` of (user, item) codes, shape `(n, 2)`, and `y` of ratings, shape `(n, 1)`"
     def __init__(self, x:Tensor, y:Tensor, classes:dict, cat_names:list):
@@ -21,7 +21,7 @@ class RatingTensors:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def new_empty(self): return RatingTensors(self.x[:0], self.y[:0], self.classes, self.cat_names)
 
-# %% ../nbs/10a_fast_data.ipynb #eab9ec48
+# %% ../nbs/10a_fast_data.ipynb #ed8a6807
 class TensorCollabDL(DataLoader):
     "Batches of `RatingTensors` cut by index from one permutation per epoch; `rank`/`world_size` shard it"
     def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None, **kwargs):
@@ -52,7 +52,7 @@ class TensorCollabDL(DataLoader):
             idx = order[i * self.bs:(i + 1) * self.bs]
             yield x[idx].to(self.device), y[idx].to(self.device)
 
-# %% ../nbs/10a_fast_data.ipynb #2dbd81fe
+# %% ../nbs/10a_fast_data.ipynb #10a7386d
 def tensor_collab_dls(
     ratings:pd.DataFrame,   # One row per rating
     valid_pct=0.2,          # Share of rows kept at random for validation
@@ -80,7 +80,7 @@ def tensor_collab_dls(
     dls.splits = (L(train_idx), L(valid_idx))
     return dls
 
-# %% ../nbs/10a_fast_data.ipynb #8eb7b989
+# %% ../nbs/10a_fast_data.ipynb #8439dbfa
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1

@@ -7,7 +7,7 @@ Docs: https://collabnb.github.io/collabnb/recommender.html.md"""
 # %% auto #0
 __all__ = ['damped_biases', 'make_model', 'RatingRMSE', 'UnknownIdError', 'Recommender', 'fold_in_errors']
 
-# %% ../nbs/11_recommender.ipynb #d8100f2f
+# %% ../nbs/11_recommender.ipynb #8231c0f2
 import math, time, warnings
 from contextlib import nullcontext
 from copy import deepcopy
@@ -22,7 +22,7 @@ from .neural import CollabNN
 from .research import RatingCrossEntropy
 from .ratings import RatingsError, check_ratings
 
-# %% ../nbs/11_recommender.ipynb #0351d8ae
+# %% ../nbs/11_recommender.ipynb #e5c58bb1
 _damping = 5.  # pseudo-ratings of zero residual: the default of `damped_biases`, and what fold-in uses
 
 def damped_biases(
@@ -37,7 +37,7 @@ def damped_biases(
     by_user = (resid - ratings.item.map(item_bias)).groupby(ratings.user)
     return mean, by_user.sum() / (by_user.count() + damping), item_bias
 
-# %% ../nbs/11_recommender.ipynb #eb3fc128
+# %% ../nbs/11_recommender.ipynb #fcafeced
 _kinds = ('dot', 'neural', 'cross-entropy')
 
 def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1, 5), levels=None) -> Module:
@@ -51,7 +51,7 @@ def make_model(kind:str, n_users:int, n_items:int, n_factors=50, rating_range=(1
 
 def _loss_func(kind, levels): return RatingCrossEntropy(levels) if kind == 'cross-entropy' else MSELossFlat()
 
-# %% ../nbs/11_recommender.ipynb #7733c28e
+# %% ../nbs/11_recommender.ipynb #7e823eaa
 class RatingRMSE(Metric):
     "Root mean squared error of the predicted ratings, after the loss function's `activation`"
     def reset(self): self.sse, self.n = 0., 0
@@ -64,7 +64,7 @@ class RatingRMSE(Metric):
     @property
     def name(self): return 'rmse'
 
-# %% ../nbs/11_recommender.ipynb #b56b8824
+# %% ../nbs/11_recommender.ipynb #f9652414
 class UnknownIdError(LookupError):
     "A user or item id (or title) the model does not know, where no fallback makes sense"
 
@@ -77,7 +77,7 @@ def _rows(values, index:pd.Index) -> np.ndarray:
     "Model rows of `values` (matched as strings) in `index`, -1 where unknown"
     return index.get_indexer(pd.Series(values, dtype=object).astype(str))
 
-# %% ../nbs/11_recommender.ipynb #577d53ec
+# %% ../nbs/11_recommender.ipynb #a59c28f5
 class Recommender:
     "A trained model with what using it needs: id vocabularies, titles, fallback biases and each user's rated items"
     def __init__(self, model, kind, users, items, rating_range, mean, user_bias, item_bias, rated,
@@ -103,7 +103,7 @@ class Recommender:
     def __repr__(self):
         return f"Recommender({self.kind!r}: {self.n_users:,} users, {self.n_items:,} items, ratings {self.rating_range})"
 
-# %% ../nbs/11_recommender.ipynb #c28a70a6
+# %% ../nbs/11_recommender.ipynb #7846b138
 @patch(cls_method=True)
 def train(
     cls:Recommender,
@@ -143,17 +143,17 @@ def train(
     if sparse: sparse_embeddings(model, False)  # sparse gradients matter for training only
     train_rows = df.iloc[list(dls.splits[0])]
     mean, user_bias, item_bias = damped_biases(train_rows)
-    codes = pd.DataFrame({'user': pd.Index(users).get_indexer(df.user), 'item': pd.Index(items).get_indexer(df.item)})
-    codes = codes[(codes.user > 0) & (codes.item > 0)]  # ids seen only in the validation split have no row
-    rated = [np.zeros(0, dtype=np.int64)] * len(users)
-    for row, group in codes.groupby('user').item: rated[row] = np.sort(group.to_numpy())
+    pairs = torch.cat([dls.train.dataset.x, dls.valid.dataset.x]).cpu().numpy()  # every rating's (user, item) rows
+    pairs = pairs[(pairs > 0).all(1)]  # ids seen only in the validation split have no row
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    rated = np.split(pairs[:, 1], np.searchsorted(pairs[:, 0], np.arange(1, len(users))))  # row r: items user r rated
     titles = None
     if 'title' in df: titles = ['#na#'] + df.drop_duplicates('item').set_index('item').title.reindex(items[1:]).astype(str).tolist()
     settings = dict(n_factors=n_factors, epochs=epochs, lr=lr, wd=wd, bs=bs, valid_pct=valid_pct, seed=seed, sparse=sparse, processes=world_size)
     return cls(model, kind, users, items, (lo, hi), mean, user_bias.reindex(users, fill_value=0.),
                item_bias.reindex(items, fill_value=0.), rated, titles, levels, settings, learn)
 
-# %% ../nbs/11_recommender.ipynb #2e18384e
+# %% ../nbs/11_recommender.ipynb #17e94be5
 @patch
 def _item_rows(self:Recommender, items) -> np.ndarray:
     "Model rows of `items` given as ids or titles; -1 for unknown ones; an ambiguous title is an error"
@@ -177,7 +177,7 @@ def _scores(self:Recommender, user_rows, item_rows, chunk=1 << 16) -> np.ndarray
     with torch.no_grad(): out = [act(self.model(b.to(device))).view(-1).float().cpu() for b in x.split(chunk)]
     return torch.cat(out).clamp(*self.rating_range).numpy() if out else np.zeros(0, np.float32)
 
-# %% ../nbs/11_recommender.ipynb #51d820c5
+# %% ../nbs/11_recommender.ipynb #b9a0d4b7
 _sources = np.array(['model', 'item bias', 'user bias', 'global mean'])
 
 @patch
@@ -199,7 +199,7 @@ def predict(self:Recommender, users, items) -> pd.DataFrame: # user, item, (titl
     res['source'] = _sources[(~known_u) * 1 + (~known_i) * 2]
     return res
 
-# %% ../nbs/11_recommender.ipynb #2bf82340
+# %% ../nbs/11_recommender.ipynb #f8d5a25d
 @patch
 def _row(self:Recommender, side:str, key) -> int:
     "The model row of one user or item id (items also by title), or `UnknownIdError`"
@@ -217,7 +217,7 @@ def _item_frame(self:Recommender, rows, values, name) -> pd.DataFrame:
     res[name] = values
     return res
 
-# %% ../nbs/11_recommender.ipynb #41f35487
+# %% ../nbs/11_recommender.ipynb #9a795f9b
 @patch
 def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) prediction
     "The `n` items with the highest predicted rating for `user`, leaving out those they rated unless `exclude_rated=False`"
@@ -228,7 +228,7 @@ def recommend(self:Recommender, user, n=10, exclude_rated=True) -> pd.DataFrame:
     top = top[np.isfinite(scores[top])]
     return self._item_frame(top + 1, scores[top], 'prediction')
 
-# %% ../nbs/11_recommender.ipynb #ad0a7570
+# %% ../nbs/11_recommender.ipynb #3185947b
 @patch
 def _factors(self:Recommender, side:str) -> Tensor: return getattr(self.model, f'{side}_factors').weight.detach().cpu()
 
@@ -252,7 +252,7 @@ def similar_users(self:Recommender, user, n=10) -> pd.DataFrame: # user, similar
     rows, sims = self._similar('user', user, n)
     return pd.DataFrame({'user': [self.users[r] for r in rows], 'similarity': sims})
 
-# %% ../nbs/11_recommender.ipynb #43f27cf2
+# %% ../nbs/11_recommender.ipynb #8bcd1e54
 def _side_tables(model:Module, side:str) -> list:
     "Names of the `side` ('user' or 'item') embedding tables of `model`"
     return [n for n in (f'{side}_factors', f'{side}_bias') if isinstance(getattr(model, n, None), nn.Embedding)]
@@ -272,7 +272,7 @@ def _cold_start_rows(self:Recommender, side:str, cold_start) -> dict:
         raise ValueError(f"cold_start factors must have shape {tuple(weights[f'{side}_factors'].shape[1:])}, not {tuple(factors.shape)}")
     return {n: factors if n.endswith('factors') else w.mean(0) for n, w in weights.items()}
 
-# %% ../nbs/11_recommender.ipynb #d0613031
+# %% ../nbs/11_recommender.ipynb #3b206eae
 @patch
 def _fold_in(self:Recommender, side:str, other_rows, targets, start:dict, reg=20., max_iter=50) -> dict:
     "New rows for the `side` tables, fitted to `targets` on `other_rows` with the rest of the model frozen"
@@ -307,7 +307,7 @@ def _grow(self:Recommender, rows:dict):
         emb.weight = nn.Parameter(torch.cat([emb.weight.detach(), v.to(emb.weight)[None]]))
         emb.num_embeddings += 1
 
-# %% ../nbs/11_recommender.ipynb #dcb5d8d2
+# %% ../nbs/11_recommender.ipynb #c13c3310
 @patch
 def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
     "Rows on the `other` side and values of a newcomer's `ratings` (a dict, a Series, or a DataFrame with `other` and rating columns)"
@@ -328,7 +328,7 @@ def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")
     return rows[rows >= 0], values[rows >= 0].astype(np.float32)
 
-# %% ../nbs/11_recommender.ipynb #ef1b321f
+# %% ../nbs/11_recommender.ipynb #bc7ea595
 @patch
 def add_user(self:Recommender, user, ratings=None, cold_start='mean', reg=20.) -> Recommender:
     "Fold a new `user` in from their `ratings` ({item id or title: rating}), fitting only their row; returns the recommender"
@@ -353,7 +353,7 @@ def add_item(self:Recommender, item, ratings=None, title=None, cold_start='mean'
     self._index()
     return self
 
-# %% ../nbs/11_recommender.ipynb #6261e547
+# %% ../nbs/11_recommender.ipynb #a40c5891
 def fold_in_errors(
     base:Recommender,       # Trained without the `held` users
     held:pd.DataFrame,      # All ratings of users the model has never seen (columns user, item, rating, timestamp)
@@ -370,5 +370,5 @@ def fold_in_errors(
     rmse = lambda r: float(np.sqrt(((r.predict(rest.user, rest.item).prediction.to_numpy() - rest.rating.to_numpy()) ** 2).mean()))
     return pd.DataFrame(dict(rmse=[rmse(base), rmse(rec)], seconds=[0, seconds]), index=['fallback', 'fold-in'])
 
-# %% ../nbs/11_recommender.ipynb #8568a07a
+# %% ../nbs/11_recommender.ipynb #7859bf50
 from . import saving as _saving  # registers Recommender.save and Recommender.load (defined in 12_saving)

@@ -7,12 +7,12 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'tensor_collab_dls', 'RatingsPerSecond']
 
-# %% ../nbs/10a_fast_data.ipynb #a4ffbba8
+# %% ../nbs/10a_fast_data.ipynb #dc263e86
 import math, time
 from fastai.collab import *
 from fastai.tabular.all import *
 
-# %% ../nbs/10a_fast_data.ipynb #5bc87be1
+# %% ../nbs/10a_fast_data.ipynb #1fdf2178
 class RatingTensors:
     "Ratings as tensors: `x` of (user, item) codes, shape `(n, 2)`, and `y` of ratings, shape `(n, 1)`"
     def __init__(self, x:Tensor, y:Tensor, classes:dict, cat_names:list):
@@ -21,12 +21,14 @@ class RatingTensors:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def new_empty(self): return RatingTensors(self.x[:0], self.y[:0], self.classes, self.cat_names)
 
-# %% ../nbs/10a_fast_data.ipynb #ed8a6807
+# %% ../nbs/10a_fast_data.ipynb #3dc6280d
 class TensorCollabDL(DataLoader):
     "Batches of `RatingTensors` cut by index from one permutation per epoch; `rank`/`world_size` shard it"
-    def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None, **kwargs):
+    def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None,
+                 chunk=None, # Shuffle runs of `chunk` ratings (the rows shuffled once beforehand) instead of single ratings
+                 **kwargs):
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
-        self.rank, self.world_size, self.epoch = rank, world_size, 0
+        self.rank, self.world_size, self.epoch, self.chunk, self._rows_shuffled = rank, world_size, 0, chunk, False
         self.seed = int(torch.randint(0, 2**62, ())) if seed is None else seed
 
     def _shard_len(self): return math.ceil(len(self.dataset) / self.world_size)
@@ -37,7 +39,14 @@ class TensorCollabDL(DataLoader):
     def _order(self) -> Tensor:
         "This process's indices for one epoch: a permutation (the same on every process) or 0..n-1, then its shard"
         n, device = len(self.dataset), self.dataset.x.device
-        if self.shuffle:
+        if self.shuffle and self.chunk:
+            self._shuffle_rows_once()
+            g = torch.Generator(device=device).manual_seed(self.seed + self.epoch)
+            starts = torch.randperm(math.ceil(n / self.chunk), generator=g, device=device) * self.chunk
+            order = (starts[:, None] + torch.arange(self.chunk, device=device)).view(-1)
+            order = order[order < n]
+            self.epoch += 1
+        elif self.shuffle:
             g = torch.Generator(device=device).manual_seed(self.seed + self.epoch)
             order = torch.randperm(n, generator=g, device=device)
             self.epoch += 1
@@ -46,13 +55,21 @@ class TensorCollabDL(DataLoader):
             order = torch.cat([order, order[:self._shard_len() * self.world_size - n]])[self.rank::self.world_size]
         return order
 
+    def _shuffle_rows_once(self):
+        "Put the training rows in a random order, once (the same on every process)"
+        if self._rows_shuffled: return
+        d = self.dataset
+        g = torch.Generator(device=d.x.device).manual_seed(self.seed - 1)
+        perm = torch.randperm(len(d), generator=g, device=d.x.device)
+        d.x, d.y, self._rows_shuffled = d.x[perm], d.y[perm], True
+
     def __iter__(self):
         order, x, y = self._order(), self.dataset.x, self.dataset.y
         for i in range(len(self)):
             idx = order[i * self.bs:(i + 1) * self.bs]
             yield x[idx].to(self.device), y[idx].to(self.device)
 
-# %% ../nbs/10a_fast_data.ipynb #10a7386d
+# %% ../nbs/10a_fast_data.ipynb #70f24001
 def tensor_collab_dls(
     ratings:pd.DataFrame,   # One row per rating
     valid_pct=0.2,          # Share of rows kept at random for validation
@@ -80,7 +97,7 @@ def tensor_collab_dls(
     dls.splits = (L(train_idx), L(valid_idx))
     return dls
 
-# %% ../nbs/10a_fast_data.ipynb #8439dbfa
+# %% ../nbs/10a_fast_data.ipynb #34ebb9ca
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1

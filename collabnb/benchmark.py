@@ -9,7 +9,7 @@ __all__ = ['global_mean', 'biases', 'chapter_dot', 'chapter_nn', 'chapter_cross_
            'recommender_dot', 'hybrid', 'inner_split', 'fit_blend', 'apply_blend', 'compare', 'summarise',
            'plot_comparison', 'kfold_splits', 'contestants']
 
-# %% ../nbs/16_benchmark.ipynb #9180404f
+# %% ../nbs/16_benchmark.ipynb #ce63558e
 import time
 from functools import partial
 from fastai.collab import *
@@ -20,19 +20,23 @@ from .neural import CollabNN
 from .research import RatingCrossEntropy
 from .fast_data import RatingTensors, TensorCollabDL
 from .ratings import check_ratings, movielens_split
-from .recommender import Recommender, damped_biases
+from .recommender import Recommender, damped_biases, bias_baseline
 from .hybrid import Hybrid, movielens_features
 
-# %% ../nbs/16_benchmark.ipynb #ab935cdd
+# %% ../nbs/16_benchmark.ipynb #2d58ea75
 def _baseline(train, test) -> np.ndarray:
     "Damped user + item biases around the mean, for every row of `test`"
-    mean, user_bias, item_bias = damped_biases(train)
-    return (mean + test.user.map(user_bias).fillna(0) + test.item.map(item_bias).fillna(0)).to_numpy(np.float32)
+    return bias_baseline(damped_biases(train), test)
 
-def global_mean(train, test): return np.full(len(test), train.rating.mean(), dtype=np.float32)
-def biases(train, test): return _baseline(train, test).clip(train.rating.min(), train.rating.max())
+def global_mean(train, test):
+    "Every test rating predicted as the mean training rating"
+    return np.full(len(test), train.rating.mean(), dtype=np.float32)
 
-# %% ../nbs/16_benchmark.ipynb #a2f0a5e1
+def biases(train, test):
+    "The damped-bias baseline $\\mu + b_u + b_i$, clipped to the training ratings' range"
+    return _baseline(train, test).clip(train.rating.min(), train.rating.max())
+
+# %% ../nbs/16_benchmark.ipynb #8f9deae9
 def _fit_learner(train, test, make_model, loss_func=MSELossFlat(), activation=noop, epochs=5, lr=5e-3, wd=0.1, bs=64, seed=42):
     "Train `make_model(n_users, n_items)` on `train` with `fit_one_cycle`; predict `test` (baseline for unknown ids)"
     set_seed(seed, reproducible=True)
@@ -52,18 +56,21 @@ def _fit_learner(train, test, make_model, loss_func=MSELossFlat(), activation=no
 def _emb(n): return (n, min(600, round(1.6 * n ** 0.56)))  # fastai's `emb_sz_rule`
 
 def chapter_dot(train, test, **kw):
+    "The chapter's `DotProductBias` (50 factors) with its recipe"
     return _fit_learner(train, test, lambda nu, ni: DotProductBias(nu, ni, 50, (0, 5.5)), **kw)
 
 def chapter_nn(train, test, **kw):
+    "The chapter's `EmbeddingNN` (fastai's embedding sizes, layers 100 and 50) with its recipe"
     return _fit_learner(train, test, lambda nu, ni: EmbeddingNN([_emb(nu), _emb(ni)], layers=[100, 50], y_range=(0, 5.5)), **kw)
 
 def chapter_cross_entropy(train, test, **kw):
+    "`CollabNN` with one output per rating level and `RatingCrossEntropy`; predicts the expected rating"
     levels = sorted(train.rating.unique().tolist())
     ce = RatingCrossEntropy(levels)
     return _fit_learner(train, test, lambda nu, ni: CollabNN(_emb(nu), _emb(ni), y_range=None, n_out=len(levels)),
                         loss_func=ce, activation=ce.activation, **{'wd': 0.01, **kw})
 
-# %% ../nbs/16_benchmark.ipynb #b77d787c
+# %% ../nbs/16_benchmark.ipynb #5eee7a32
 def _surprise(algo_name, train, test, **settings):
     try: import surprise
     except ImportError: raise ImportError("the Surprise rows need scikit-surprise: pip install scikit-surprise") from None
@@ -73,18 +80,25 @@ def _surprise(algo_name, train, test, **settings):
     algo.fit(data.build_full_trainset())
     return np.array([algo.predict(u, i).est for u, i in zip(test.user, test.item)], dtype=np.float32)
 
-def surprise_svd(train, test, **kw): return _surprise('SVD', train, test, **kw)
-def surprise_svdpp(train, test, **kw): return _surprise('SVDpp', train, test, **kw)
+def surprise_svd(train, test, **kw):
+    "Surprise's `SVD` (Surprise's defaults, `random_state=0`; `kw` overrides them)"
+    return _surprise('SVD', train, test, **kw)
 
-# %% ../nbs/16_benchmark.ipynb #2091c161
+def surprise_svdpp(train, test, **kw):
+    "Surprise's `SVDpp` (Surprise's defaults, `random_state=0`; `kw` overrides them)"
+    return _surprise('SVDpp', train, test, **kw)
+
+# %% ../nbs/16_benchmark.ipynb #f334b410
 def recommender_dot(train, test, **kw):
+    "collabnb's `Recommender` (dot product, its defaults), trained on all of `train`"
     rec = Recommender.train(train, **{'valid_pct': 0, 'progress': False, 'seed': 42, **kw})
     return rec.predict(test.user, test.item).prediction.to_numpy(np.float32)
 
 def hybrid(train, test, features=(None, None), **kw):
+    "collabnb's `Hybrid` with `features` (user table, item table) and its defaults"
     return Hybrid.train(train, *features, **{'seed': 42, **kw}).predict(test)
 
-# %% ../nbs/16_benchmark.ipynb #f6edd680
+# %% ../nbs/16_benchmark.ipynb #d56e9d54
 def inner_split(train:pd.DataFrame, valid_pct=0.1, seed=42) -> tuple:
     "(rest, validation): a random `valid_pct` of `train` held out for tuning and blending"
     valid = train.sample(frac=valid_pct, random_state=seed)
@@ -100,7 +114,7 @@ def apply_blend(weights:np.ndarray, preds:np.ndarray, rating_range=(1, 5)) -> np
     "The blend's predictions from the members' predictions (one column each), clipped to `rating_range`"
     return (weights[0] + preds @ weights[1:]).clip(*rating_range).astype(np.float32)
 
-# %% ../nbs/16_benchmark.ipynb #84923ef7
+# %% ../nbs/16_benchmark.ipynb #08813c50
 def _errors(pred, test): 
     err = np.asarray(pred, dtype=np.float64) - test.rating.to_numpy(np.float64)
     return dict(rmse=float(np.sqrt((err ** 2).mean())), mae=float(np.abs(err).mean()))
@@ -114,6 +128,15 @@ def _tune(f, grid, inner_train, inner_valid):
         if best is None or score < best[0]: best = (score, settings, pred)
     return best[1], best[2]
 
+def _blend_row(blend, rows, inner_preds, inner_valid, test_preds, test, rating_range) -> dict:
+    "Fit the blend of `blend`'s models on the inner split, apply it to their test predictions, score it"
+    weights = fit_blend(np.stack([inner_preds[m] for m in blend], 1), inner_valid.rating)
+    pred = apply_blend(weights, np.stack([test_preds[m] for m in blend], 1), rating_range)
+    members = [r for r in rows if r['model'] in blend]
+    return dict(model='blend', **_errors(pred, test), seconds=sum(r['seconds'] for r in members),
+                tuning_seconds=sum(r['tuning_seconds'] for r in members),
+                settings=dict(zip(['constant'] + blend, np.round(weights, 3).tolist())))
+
 def compare(
     splits:dict,       # {name: (train, test)}
     models:dict,       # {name: fit_predict(train, test, **settings)}
@@ -121,34 +144,29 @@ def compare(
     blend:list=None,   # Names of the models to blend (each also trained on the inner split)
     valid_pct=0.1,     # Size of the inner validation split
     seed=42,           # Seed of the inner split
-    progress=True,     # A progress bar over splits x models
+    progress=True,     # A progress bar over the splits, naming the model being fitted
 ) -> pd.DataFrame:     # One row per (split, model): rmse, mae, seconds (final fit), tuning seconds, settings
     "Train and score every model on every split, tuning and blending on a split of the training fold only"
-    grids, blend, rows = grids or {}, list(blend or []), []
-    steps = [(s, m) for s in splits for m in models]
-    bar = progress_bar(steps, display=progress)
-    inner, inner_preds, test_preds = {}, {}, {}
-    for split, name in bar:
+    grids, blend, results = grids or {}, list(blend or []), []
+    bar = progress_bar(list(splits), display=progress)
+    for split in bar:
         train, test = (check_ratings(d, duplicates='error') for d in splits[split])
-        if split not in inner: inner[split] = inner_split(train, valid_pct, seed)
-        f, grid = models[name], grids.get(name, [{}])
-        start = time.perf_counter()
-        settings = grid[0]
-        if len(grid) > 1 or name in blend: settings, inner_preds[split, name] = _tune(f, grid, *inner[split])
-        tuned = time.perf_counter()
-        test_preds[split, name] = pred = f(train, test, **settings)
-        rows.append(dict(split=split, model=name, **_errors(pred, test), seconds=time.perf_counter() - tuned,
-                         tuning_seconds=tuned - start, settings=settings))
-        if blend and name == list(models)[-1]:
-            weights = fit_blend(np.stack([inner_preds[split, m] for m in blend], 1), inner[split][1].rating)
-            pred = apply_blend(weights, np.stack([test_preds[split, m] for m in blend], 1), (train.rating.min(), train.rating.max()))
-            member = [r for r in rows if r['split'] == split and r['model'] in blend]
-            rows.append(dict(split=split, model='blend', **_errors(pred, test), seconds=sum(r['seconds'] for r in member),
-                             tuning_seconds=sum(r['tuning_seconds'] for r in member),
-                             settings=dict(zip(['constant'] + blend, np.round(weights, 3).tolist()))))
-    return pd.DataFrame(rows)
+        inner_train, inner_valid = inner_split(train, valid_pct, seed)
+        rows, inner_preds, test_preds = [], {}, {}
+        for name, f in models.items():
+            bar.comment = f'{split}: {name}'
+            grid, start = grids.get(name, [{}]), time.perf_counter()
+            settings = grid[0]
+            if len(grid) > 1 or name in blend: settings, inner_preds[name] = _tune(f, grid, inner_train, inner_valid)
+            tuned = time.perf_counter()
+            test_preds[name] = pred = f(train, test, **settings)
+            rows.append(dict(model=name, **_errors(pred, test), seconds=time.perf_counter() - tuned,
+                             tuning_seconds=tuned - start, settings=settings))
+        if blend: rows.append(_blend_row(blend, rows, inner_preds, inner_valid, test_preds, test, (train.rating.min(), train.rating.max())))
+        results += [dict(split=split, **r) for r in rows]
+    return pd.DataFrame(results)
 
-# %% ../nbs/16_benchmark.ipynb #22bb4839
+# %% ../nbs/16_benchmark.ipynb #38ac878c
 def summarise(results:pd.DataFrame) -> pd.DataFrame:
     "One row per model (in the order run): RMSE per split, mean RMSE, mean MAE, mean seconds of the final fit"
     order = list(dict.fromkeys(results.model))
@@ -173,13 +191,13 @@ def plot_comparison(summary:pd.DataFrame, column:str, references:dict=None, ax=N
     ax.set_xlabel(f'{column} (lower is better)'); ax.set_title(title or column)
     return ax
 
-# %% ../nbs/16_benchmark.ipynb #18f7a8b7
+# %% ../nbs/16_benchmark.ipynb #cda9b329
 def kfold_splits(ratings:pd.DataFrame, k=5, seed=42) -> dict:
     "{'fold1': (train, test), ...}: `ratings` shuffled with `seed` and cut into `k` test folds"
     folds = np.array_split(np.random.default_rng(seed).permutation(len(ratings)), k)
     return {f'fold{n + 1}': (ratings.drop(ratings.index[f]), ratings.iloc[f]) for n, f in enumerate(folds)}
 
-# %% ../nbs/16_benchmark.ipynb #7e19d618
+# %% ../nbs/16_benchmark.ipynb #a6b3c56e
 def contestants(
     features=(None, None), # (user, item) feature tables for the hybrid
     neural=True,           # Include the chapter's EmbeddingNN and cross-entropy models (slow on large catalogues)

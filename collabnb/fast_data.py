@@ -7,12 +7,12 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'tensor_collab_dls', 'RatingsPerSecond']
 
-# %% ../nbs/10a_fast_data.ipynb #dc263e86
+# %% ../nbs/10a_fast_data.ipynb #40f5cd82
 import math, time
 from fastai.collab import *
 from fastai.tabular.all import *
 
-# %% ../nbs/10a_fast_data.ipynb #1fdf2178
+# %% ../nbs/10a_fast_data.ipynb #1cb1a9db
 class RatingTensors:
     "Ratings as tensors: `x` of (user, item) codes, shape `(n, 2)`, and `y` of ratings, shape `(n, 1)`"
     def __init__(self, x:Tensor, y:Tensor, classes:dict, cat_names:list):
@@ -21,9 +21,9 @@ class RatingTensors:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def new_empty(self): return RatingTensors(self.x[:0], self.y[:0], self.classes, self.cat_names)
 
-# %% ../nbs/10a_fast_data.ipynb #3dc6280d
+# %% ../nbs/10a_fast_data.ipynb #e81c540d
 class TensorCollabDL(DataLoader):
-    "Batches of `RatingTensors` cut by index from one permutation per epoch; `rank`/`world_size` shard it"
+    "Batches of `RatingTensors` cut from one permutation per epoch (of ratings, or of runs of `chunk` ratings); `rank`/`world_size` shard it"
     def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None,
                  chunk=None, # Shuffle runs of `chunk` ratings (the rows shuffled once beforehand) instead of single ratings
                  **kwargs):
@@ -31,22 +31,23 @@ class TensorCollabDL(DataLoader):
         self.rank, self.world_size, self.epoch, self.chunk, self._rows_shuffled = rank, world_size, 0, chunk, False
         self.seed = int(torch.randint(0, 2**62, ())) if seed is None else seed
 
-    def _shard_len(self): return math.ceil(len(self.dataset) / self.world_size)
+    def _run(self) -> int:
+        "Consecutive rows that move together when an epoch is shuffled: `chunk`, or 1"
+        if not (self.shuffle and self.chunk): return 1
+        if self.bs % self.chunk: raise ValueError(f"The batch size ({self.bs}) must be a multiple of chunk ({self.chunk})")
+        return self.chunk
+
+    def _shard_len(self):
+        "Runs in this process's share of an epoch"
+        return math.ceil(math.ceil(len(self.dataset) / self._run()) / self.world_size)
     def __len__(self):
-        n = self._shard_len()
-        return n // self.bs if self.drop_last else math.ceil(n / self.bs)
+        n, per_batch = self._shard_len(), self.bs // self._run()
+        return n // per_batch if self.drop_last else math.ceil(n / per_batch)
 
     def _order(self) -> Tensor:
-        "This process's indices for one epoch: a permutation (the same on every process) or 0..n-1, then its shard"
-        n, device = len(self.dataset), self.dataset.x.device
-        if self.shuffle and self.chunk:
-            self._shuffle_rows_once()
-            g = torch.Generator(device=device).manual_seed(self.seed + self.epoch)
-            starts = torch.randperm(math.ceil(n / self.chunk), generator=g, device=device) * self.chunk
-            order = (starts[:, None] + torch.arange(self.chunk, device=device)).view(-1)
-            order = order[order < n]
-            self.epoch += 1
-        elif self.shuffle:
+        "This process's runs for one epoch: a permutation (the same on every process) or 0..n-1, then its shard"
+        n, device = math.ceil(len(self.dataset) / self._run()), self.dataset.x.device
+        if self.shuffle:
             g = torch.Generator(device=device).manual_seed(self.seed + self.epoch)
             order = torch.randperm(n, generator=g, device=device)
             self.epoch += 1
@@ -61,15 +62,25 @@ class TensorCollabDL(DataLoader):
         d = self.dataset
         g = torch.Generator(device=d.x.device).manual_seed(self.seed - 1)
         perm = torch.randperm(len(d), generator=g, device=d.x.device)
-        d.x, d.y, self._rows_shuffled = d.x[perm], d.y[perm], True
+        d.x = d.x[perm]  # one table at a time, so that the old one can go before the next is copied
+        d.y = d.y[perm]
+        self._rows_shuffled = True
 
     def __iter__(self):
+        run = self._run()
+        if run > 1: self._shuffle_rows_once()
         order, x, y = self._order(), self.dataset.x, self.dataset.y
+        whole = len(x) // run  # runs of `run` rows; the rows after them are one shorter run, number `whole`
+        x_runs, y_runs = x[:whole * run].view(whole, run, *x.shape[1:]), y[:whole * run].view(whole, run, *y.shape[1:])
+        per_batch = self.bs // run
         for i in range(len(self)):
-            idx = order[i * self.bs:(i + 1) * self.bs]
-            yield x[idx].to(self.device), y[idx].to(self.device)
+            ids = order[i * per_batch:(i + 1) * per_batch]
+            full = ids[ids < whole] if whole * run < len(x) else ids
+            xb, yb = x_runs[full].flatten(0, 1), y_runs[full].flatten(0, 1)
+            if len(full) < len(ids): xb, yb = torch.cat([xb, x[whole * run:]]), torch.cat([yb, y[whole * run:]])
+            yield xb.to(self.device), yb.to(self.device)
 
-# %% ../nbs/10a_fast_data.ipynb #70f24001
+# %% ../nbs/10a_fast_data.ipynb #4b1a0498
 def tensor_collab_dls(
     ratings:pd.DataFrame,   # One row per rating
     valid_pct=0.2,          # Share of rows kept at random for validation
@@ -77,12 +88,14 @@ def tensor_collab_dls(
     bs=1024,                # Batch size
     user_name=None, item_name=None, rating_name=None, # Columns (`None`: the first, second and third)
     device=None,            # Where the tensors live and batches go (`None`: the GPU when there is one)
+    chunk=None,             # Shuffle the training set in runs of `chunk` ratings (see `TensorCollabDL`); `bs` must be a multiple of it
+    splits=None,            # (training rows, validation rows) by position, instead of the random split
 ) -> DataLoaders:
     "`CollabDataLoaders.from_df`'s split and vocabularies, with the ratings as tensors and batches cut by index"
     user_name, item_name, rating_name = (n if n is not None else ratings.columns[i]
                                          for i, n in enumerate((user_name, item_name, rating_name)))
     device = default_device() if device is None else device
-    train_idx, valid_idx = RandomSplitter(valid_pct=valid_pct, seed=seed)(range_of(ratings))
+    train_idx, valid_idx = splits if splits is not None else RandomSplitter(valid_pct=valid_pct, seed=seed)(range_of(ratings))
     train = ratings.iloc[train_idx]
     classes = {n: CategoryMap(train[n], add_na=True) for n in (user_name, item_name)}  # from training rows, as Categorify does
     codes = np.stack([pd.Index(classes[n]).get_indexer(ratings[n]) for n in (user_name, item_name)], 1).clip(0)  # unknown -> '#na#'
@@ -92,12 +105,12 @@ def tensor_collab_dls(
         idx = torch.as_tensor(np.asarray(idx, dtype=np.int64), device=device)
         return RatingTensors(x[idx], y[idx], classes, [user_name, item_name])
     drop_last = len(train_idx) >= bs  # as fastai does, except that a set smaller than one batch still trains
-    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=drop_last, device=device),
+    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=drop_last, device=device, chunk=chunk),
                       TensorCollabDL(tensors(valid_idx), bs=bs * 2, device=device), device=device)
     dls.splits = (L(train_idx), L(valid_idx))
     return dls
 
-# %% ../nbs/10a_fast_data.ipynb #34ebb9ca
+# %% ../nbs/10a_fast_data.ipynb #547fed3e
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1

@@ -7,7 +7,7 @@ Docs: https://collabnb.github.io/collabnb/hybrid.html.md"""
 # %% auto #0
 __all__ = ['movielens_features', 'feature_tensors', 'HybridDotProduct', 'Hybrid']
 
-# %% ../nbs/15_hybrid.ipynb #8ca14f89
+# %% ../nbs/15_hybrid.ipynb #d8100f2f
 import math, time
 from contextlib import nullcontext
 from fastai.collab import *
@@ -15,9 +15,9 @@ from fastai.tabular.all import *
 from .data import load_movies, load_users
 from .fast_data import RatingTensors, TensorCollabDL
 from .ratings import check_ratings
-from .recommender import damped_biases
+from .recommender import damped_biases, bias_baseline
 
-# %% ../nbs/15_hybrid.ipynb #6d405a18
+# %% ../nbs/15_hybrid.ipynb #0351d8ae
 def _age_band(age): return pd.cut(age, [0, 18, 25, 35, 45, 50, 56, 200], right=False,
                                   labels=['<18', '18-24', '25-34', '35-44', '45-49', '50-55', '56+']).astype(str)
 
@@ -53,7 +53,7 @@ def movielens_features(
     return (_long(users, 'user', ['age', 'gender', 'occupation', 'zip_region']),
             _genres_and_years(movies, genres, movies.year))
 
-# %% ../nbs/15_hybrid.ipynb #db9c8198
+# %% ../nbs/15_hybrid.ipynb #eb3fc128
 def feature_tensors(
     features:pd.DataFrame, # Long table: id column, feature, weight
     index:pd.Index,        # The model's ids: row r of the result is `index[r - 1]` (row 0 is `#na#`)
@@ -72,7 +72,7 @@ def feature_tensors(
     nums[at], weights[at] = torch.tensor(f.num.to_numpy()), torch.tensor(f.w.to_numpy(), dtype=torch.float32)
     return nums, weights, vocab
 
-# %% ../nbs/15_hybrid.ipynb #999e87e8
+# %% ../nbs/15_hybrid.ipynb #7733c28e
 class HybridDotProduct(Module):
     "Dot product with biases whose user and item vectors add feature rows, implicit feedback and time-bin biases"
     def __init__(self, n_users, n_items, n_factors=50, y_range=(0, 5.5),
@@ -130,7 +130,7 @@ class HybridDotProduct(Module):
             res = res + self.time_bias(t) + self.item_time_bias(items * self.n_time_bins + t)
         return sigmoid_range(res, *self.y_range)
 
-# %% ../nbs/15_hybrid.ipynb #8c579970
+# %% ../nbs/15_hybrid.ipynb #c28a70a6
 class Hybrid:
     "A trained `HybridDotProduct` with its id vocabularies, time bins and bias fallback"
     def __init__(self, learn, users, items, time_range, n_time_bins, mean, user_bias, item_bias, rating_range):
@@ -154,13 +154,13 @@ def _codes(self:Hybrid, df:pd.DataFrame) -> np.ndarray:
     else: t = np.full(len(df), max(self.n_time_bins - 1, 0))
     return np.stack([u, i, t.astype(np.int64)], 1)
 
-# %% ../nbs/15_hybrid.ipynb #85bd349e
+# %% ../nbs/15_hybrid.ipynb #1c7510a1
 def _grouped(keys:np.ndarray, values:np.ndarray, n:int) -> tuple:
     "(values sorted by key, offsets): key k's values are values[offsets[k]:offsets[k+1]], for keys 0..n"
     order = np.lexsort((values, keys))
     return torch.as_tensor(values[order].copy()), torch.as_tensor(np.searchsorted(keys[order], np.arange(n + 2)))
 
-# %% ../nbs/15_hybrid.ipynb #4954489b
+# %% ../nbs/15_hybrid.ipynb #a16cffca
 @patch(cls_method=True)
 def train(
     cls:Hybrid,
@@ -208,13 +208,13 @@ def _tensors(self:Hybrid, df:pd.DataFrame) -> RatingTensors:
     df = check_ratings(df, duplicates='error')
     return RatingTensors(torch.as_tensor(self._codes(df)), torch.tensor(df.rating.to_numpy(np.float32))[:, None], {}, [])
 
-# %% ../nbs/15_hybrid.ipynb #91717c2d
+# %% ../nbs/15_hybrid.ipynb #7e86dbcc
 @patch
 def predict(self:Hybrid, df:pd.DataFrame) -> np.ndarray:
     "Predicted ratings for the (user, item[, timestamp]) rows of `df`"
     x = torch.as_tensor(self._codes(df))
     known = ((x[:, 0] > 0) & (x[:, 1] > 0)).numpy()
-    pred = (self.mean + df.user.map(self.user_bias).fillna(0).to_numpy() + df.item.map(self.item_bias).fillna(0).to_numpy())
+    pred = bias_baseline((self.mean, self.user_bias, self.item_bias), df)
     model = self.learn.model.eval()
     device = next(model.parameters()).device
     with torch.no_grad():

@@ -7,12 +7,12 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'tensor_collab_dls', 'RatingsPerSecond']
 
-# %% ../nbs/10a_fast_data.ipynb #40f5cd82
+# %% ../nbs/10a_fast_data.ipynb #8d6f9e00
 import math, time
 from fastai.collab import *
 from fastai.tabular.all import *
 
-# %% ../nbs/10a_fast_data.ipynb #1cb1a9db
+# %% ../nbs/10a_fast_data.ipynb #2d5daf67
 class RatingTensors:
     "Ratings as tensors: `x` of (user, item) codes, shape `(n, 2)`, and `y` of ratings, shape `(n, 1)`"
     def __init__(self, x:Tensor, y:Tensor, classes:dict, cat_names:list):
@@ -21,7 +21,7 @@ class RatingTensors:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def new_empty(self): return RatingTensors(self.x[:0], self.y[:0], self.classes, self.cat_names)
 
-# %% ../nbs/10a_fast_data.ipynb #e81c540d
+# %% ../nbs/10a_fast_data.ipynb #64c2beea
 class TensorCollabDL(DataLoader):
     "Batches of `RatingTensors` cut from one permutation per epoch (of ratings, or of runs of `chunk` ratings); `rank`/`world_size` shard it"
     def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None,
@@ -80,7 +80,7 @@ class TensorCollabDL(DataLoader):
             if len(full) < len(ids): xb, yb = torch.cat([xb, x[whole * run:]]), torch.cat([yb, y[whole * run:]])
             yield xb.to(self.device), yb.to(self.device)
 
-# %% ../nbs/10a_fast_data.ipynb #4b1a0498
+# %% ../nbs/10a_fast_data.ipynb #2d1c8512
 def tensor_collab_dls(
     ratings:pd.DataFrame,   # One row per rating
     valid_pct=0.2,          # Share of rows kept at random for validation
@@ -110,7 +110,7 @@ def tensor_collab_dls(
     dls.splits = (L(train_idx), L(valid_idx))
     return dls
 
-# %% ../nbs/10a_fast_data.ipynb #547fed3e
+# %% ../nbs/10a_fast_data.ipynb #6b16f23b
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1

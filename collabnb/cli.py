@@ -12,9 +12,12 @@ import argparse, math, sys
 from fastai.collab import *
 from fastai.tabular.all import *
 from .data import load_movielens, collab_dls
-from .interpret import recommend
-from .ratings import read_ratings, movielens_ratings, movielens_split, _split_names
-from .recommender import Recommender, _kinds
+from .interpretation import recommend
+from .ratings import read_ratings, movielens_ratings, movielens_split, MOVIELENS_SPLITS
+from .hybrid import movielens_features
+from .kinds import KINDS
+from .recommender import Recommender, ENGINES
+from .saving import ModelFileError  # also gives Recommender its save and load
 from .evaluate import evaluate, evaluate_splits
 
 # %% ../nbs/14_cli.ipynb #b56b8824
@@ -38,6 +41,11 @@ def _positive(s:str) -> int:
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
     return v
 
+def _non_negative(s:str) -> int:
+    v = int(s)
+    if v < 0: raise argparse.ArgumentTypeError(f"must be 0 or more, not {v}")
+    return v
+
 def _fraction(s:str) -> float:
     v = float(s)
     if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be from 0 to below 1, not {v}")
@@ -51,32 +59,47 @@ def _data_args(p, what='ratings'):
     p.add_argument('--sep', default=',', help="field separator of a CSV file (default: ,)")
 
 def _train_args(p):
-    p.add_argument('--kind', choices=_kinds, default='dot', help='model: dot product with biases, neural network, or cross-entropy over the rating levels (default: dot)')
-    p.add_argument('--epochs', type=_positive, default=5, help='epochs of fit_one_cycle (default: 5)')
-    p.add_argument('--lr', type=float, default=1e-2, help='maximum learning rate (default: 1e-2)')
-    p.add_argument('--wd', type=float, default=0.6, help='weight decay (default: 0.6)')
+    kinds = '; '.join(f"{k.name}: {k.doc}" for k in KINDS.values())
+    p.add_argument('--kind', choices=list(KINDS), default='dot', help=f'the model ({kinds}); default: dot')
+    p.add_argument('--engine', choices=list(ENGINES), default='adam',
+                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam")
+    p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle (default: the kind's and engine's recipe, 5 for adam)")
+    p.add_argument('--lr', type=float, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
+    p.add_argument('--wd', type=float, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
     p.add_argument('--factors', type=_positive, default=50, help='latent factors per user and item (default: 50)')
-    p.add_argument('--bs', type=_positive, default=1024, help='batch size (default: 1024)')
+    p.add_argument('--bs', type=_positive, default=None, help="batch size (default: the recipe's, 1024 for adam)")
+    p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
-    p.add_argument('--sparse', action='store_true', help='update only the embedding rows each batch uses: faster for very large catalogues')
 
 def _read(path, args): return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep)
 def _ratings(args): return movielens_ratings() if args.data is None else _read(args.data, args)
-def _recipe(args): return dict(kind=args.kind, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed, sparse=args.sparse)
+def _is_movielens(data) -> bool: return data is None or Path(data).is_dir()
+
+def _recipe(args, movielens=False) -> dict:
+    "`Recommender.train`'s arguments from the command line; the hybrid gets MovieLens' features when the data is `movielens`"
+    recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed)
+    if args.kind == 'hybrid':
+        if args.time_bins is not None: recipe['time_bins'] = args.time_bins
+        if movielens: recipe['user_features'], recipe['item_features'] = movielens_features(args.data)
+    elif args.time_bins is not None: raise ValueError("--time-bins is for --kind hybrid")
+    return recipe
+
 def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, float_format='%.4f'))  # below any progress bar
 
 # %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
-    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, **_recipe(args))
+    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=not args.no_refit, **_recipe(args, _is_movielens(args.data)))
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
-    if args.valid_pct: print(f"validation RMSE {rec.learn.recorder.values[-1][-1]:.4f} on {len(rec.learn.dls.valid_ds):,} held-out ratings")
-    print(f"saved {rec} to {rec.save(args.out)}")
+    if rec.validation:
+        refit = ', then trained again on all of them' if rec.settings['refit'] else ''
+        print(f"validation RMSE {rec.validation['rmse']:.4f} on {rec.validation['ratings']:,} held-out ratings{refit}")
+    print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings) to {rec.save(args.out)}")
 
 def _evaluate(args):
     if args.model: res = evaluate(Recommender.load(args.model), _read(args.test, args), k=args.k)
     elif args.train: res = evaluate_splits({Path(args.test).stem: (_read(args.train, args), _read(args.test, args))}, k=args.k, **_recipe(args))
-    else: res = evaluate_splits(args.split or ['u1'], k=args.k, path=args.data, **_recipe(args))
+    else: res = evaluate_splits(args.split or ['u1'], k=args.k, path=args.data, **_recipe(args, movielens=True))
     _show(res, index=not args.model)
 
 def _predict(args): _show(Recommender.load(args.model).predict(args.user, args.item))
@@ -92,11 +115,12 @@ def _parser():
     t = sub.add_parser('train', help='train a model on ratings and save it', description=
                        'Train a model on a ratings file (or MovieLens) with a progress bar, report its validation RMSE and save it.')
     _data_args(t); _train_args(t)
-    t.add_argument('--valid-pct', type=_fraction, default=0.1, help='share of the ratings held out to report the validation RMSE; 0 trains on all (default: 0.1)')
+    t.add_argument('--valid-pct', type=_fraction, default=0.1, help='share of the ratings held out to report the validation RMSE, before the model is trained again on all of them; 0 trains once on all (default: 0.1)')
+    t.add_argument('--no-refit', action='store_true', help='keep the model trained without the held-out ratings')
     t.add_argument('-o', '--out', default='model.collabnb', help='where to save the model (default: model.collabnb)')
     e = sub.add_parser('evaluate', help='RMSE, MAE and top-k metrics on MovieLens splits or given files', description=
                        'Train on MovieLens 100K splits (--split, default u1) or on --train and score --test; or score a saved --model on --test.')
-    e.add_argument('--split', action='append', choices=_split_names, help='a MovieLens 100K split; repeat for several (default: u1)')
+    e.add_argument('--split', action='append', choices=MOVIELENS_SPLITS, help='a MovieLens 100K split; repeat for several (default: u1)')
     e.add_argument('--train', help='training ratings file (with --test)')
     e.add_argument('--test', help='held-out ratings file')
     e.add_argument('--model', help='a saved model to score on --test, instead of training')

@@ -12,8 +12,8 @@ import math, time, warnings
 from fastai.collab import *
 from fastai.tabular.all import *
 from fastprogress.fastprogress import progress_bar
-from .ratings import RatingsError, check_ratings, movielens_split
-from .recommender import Recommender, _rows
+from .ratings import RatingsError, check_ratings, movielens_split, rating_errors
+from .recommender import Recommender
 
 # %% ../nbs/13_evaluate.ipynb #8e4f6eac
 def ranking_scores(
@@ -30,39 +30,27 @@ def ranking_scores(
                 ndcg=(hits * discounts[:len(hits)]).sum() / discounts[:min(k, len(relevant))].sum(),
                 ap=(hits * precision_at).sum() / min(k, len(relevant)))
 
-# %% ../nbs/13_evaluate.ipynb #96b96223
-def _top_k(rec:Recommender, user_rows:np.ndarray, k:int, chunk=256) -> np.ndarray:
-    "Item rows of the top `k` unrated items of each user row, best first"
-    n, tops = rec.n_items, []
-    for start in range(0, len(user_rows), chunk):
-        rows = user_rows[start:start + chunk]
-        scores = torch.from_numpy(rec._scores(np.repeat(rows, n), np.tile(np.arange(1, n + 1), len(rows)))).view(len(rows), n)
-        for j, r in enumerate(rows): scores[j, rec.rated[r] - 1] = -np.inf
-        tops.append(scores.topk(min(k, n)).indices.numpy() + 1)
-    return np.concatenate(tops) if tops else np.zeros((0, k), dtype=np.int64)
-
 # %% ../nbs/13_evaluate.ipynb #17749428
 def evaluate(
     rec:Recommender,      # A trained recommender
-    test:pd.DataFrame,    # Held-out ratings (columns user, item, rating, or named below)
+    test:pd.DataFrame,    # Held-out ratings (columns user, item, rating, maybe timestamp, or named below)
     k=10,                 # Cut-off of the ranking metrics
     relevant=4.,          # A held-out rating at least this high makes the item relevant
     user='user', item='item', rating='rating', # Column names in `test`
 ) -> pd.DataFrame:        # One row: rmse, mae, precision@k, recall@k, ndcg@k, map@k, ratings, fallback share
     "Rating errors and top-`k` ranking metrics of `rec` on held-out `test` ratings"
     test = check_ratings(test, user, item, rating, duplicates='error')
-    preds = rec.predict(test.user, test.item)
+    preds = rec.predict(test.user, test.item, test.timestamp if 'timestamp' in test else None)
     fallback = (preds.source != 'model').mean()
     if fallback == 1: raise RatingsError(f"none of the {len(test):,} test ratings has a user and an item the model knows: "
                                          "was it trained on other data?")
     if fallback > 0.5: warnings.warn(f"{fallback:.0%} of the test ratings fall back to biases: was the model trained on other data?")
-    err = preds.prediction.to_numpy() - test.rating.to_numpy()
-    res = dict(rmse=float(np.sqrt((err ** 2).mean())), mae=float(np.abs(err).mean()))
-    liked = test[test.rating >= relevant]
-    liked = pd.DataFrame({'user_row': _rows(liked.user, rec._user_index), 'item_row': rec._item_rows(liked.item.tolist())})
-    relevant_items = liked[liked.user_row >= 0].groupby('user_row').item_row.apply(set)  # for each user the model knows
-    tops = _top_k(rec, relevant_items.index.to_numpy(), k)
-    scores = pd.DataFrame([ranking_scores(top, rel, k) for top, rel in zip(tops, relevant_items)], columns=['precision', 'recall', 'ndcg', 'ap'])
+    res = rating_errors(preds.prediction, test.rating)
+    liked = test[(test.rating >= relevant).to_numpy() & (rec.users.rows(test.user, titles=False) >= 0)]
+    relevant_items = liked.groupby('user').item.apply(set)  # for each user the model knows
+    tops = rec.top_n(relevant_items.index.tolist(), k).groupby('user', sort=False).item.agg(list)
+    scores = pd.DataFrame([ranking_scores(tops.get(u, []), rel, k) for u, rel in relevant_items.items()],
+                          columns=['precision', 'recall', 'ndcg', 'ap'])
     for name in ('precision', 'recall', 'ndcg'): res[f'{name}@{k}'] = scores[name].mean()
     res[f'map@{k}'] = scores.ap.mean()
     return pd.DataFrame([dict(**res, ratings=len(test), fallback=fallback)])

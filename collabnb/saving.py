@@ -12,10 +12,12 @@ import io, json, os, pickle, tempfile, zipfile, zlib
 import collabnb
 from fastai.collab import *
 from fastai.tabular.all import *
-from .recommender import Recommender, make_model, _plain
+from .vocab import Vocab, plain_id
+from .kinds import kind_of
+from .recommender import Recommender
 
 # %% ../nbs/12_saving.ipynb #886b5a6c
-_format_version = 1
+_format_version = 2  # 2: any kind (its spec and buffers), vocabularies without the '#na#' row
 
 class ModelFileError(ValueError):
     "A model file collabnb cannot load: truncated, of another format version, or inconsistent"
@@ -44,9 +46,9 @@ def save(self:Recommender, path) -> Path:
                    user_bias=torch.from_numpy(self.user_bias), item_bias=torch.from_numpy(self.item_bias),
                    rated_counts=rated_counts, rated_items=torch.from_numpy(np.concatenate(self.rated).astype(np.int64)))
     meta = dict(format='collabnb-recommender', version=_format_version, collabnb=collabnb.__version__, kind=self.kind,
-                n_factors=self._factors('user').shape[1], rating_range=list(self.rating_range), levels=self.levels,
-                mean=self.mean, settings={k: _plain(v) for k, v in self.settings.items()},
-                users=[_plain(u) for u in self.users], items=[_plain(i) for i in self.items], titles=self.titles)
+                spec=self.spec, rating_range=list(self.rating_range), mean=self.mean,
+                settings={k: plain_id(v) for k, v in self.settings.items()}, validation=self.validation,
+                users=self.users.ids, items=self.items.ids, titles=self.items.titles)
     def write(f):
         with zipfile.ZipFile(f, 'w') as z:
             z.writestr('collabnb.json', json.dumps(meta))
@@ -77,16 +79,19 @@ def load(cls:Recommender, path) -> Recommender:
     "Load a `Recommender` saved by `Recommender.save`, checking that its parts fit together"
     path = Path(path)
     meta, tensors = _read(path)
-    users, items = meta['users'], meta['items']
-    sizes = {'users': (len(users), tensors['model']['user_factors.weight'].shape[0]),
-             'items': (len(items), tensors['model']['item_factors.weight'].shape[0])}
+    users, items = Vocab(meta['users']), Vocab(meta['items'], meta['titles'])
+    state = tensors['model']
+    sizes = {'users': (users.n_rows, state['user_factors.weight'].shape[0]), 'items': (items.n_rows, state['item_factors.weight'].shape[0])}
     for side, (n_vocab, n_rows) in sizes.items():
-        if n_vocab != n_rows: raise ModelFileError(f"{path} is inconsistent: its vocabulary has {n_vocab} {side} but its weights have {n_rows} rows")
-    if len(tensors['rated_counts']) != len(users) or len(tensors['user_bias']) != len(users) or len(tensors['item_bias']) != len(items):
+        if n_vocab != n_rows: raise ModelFileError(f"{path} is inconsistent: its vocabulary has {n_vocab - 1} {side} but its weights have {n_rows - 1} rows")
+    if len(tensors['rated_counts']) != users.n_rows or len(tensors['user_bias']) != users.n_rows or len(tensors['item_bias']) != items.n_rows:
         raise ModelFileError(f"{path} is inconsistent: its biases or rated lists do not match its vocabulary")
-    model = make_model(meta['kind'], len(users), len(items), meta['n_factors'], tuple(meta['rating_range']), meta['levels'])
-    try: model.load_state_dict(tensors['model'])
-    except RuntimeError as e: raise ModelFileError(f"{path} does not hold a {meta['kind']} model: {e}") from None
+    kind = kind_of(meta['kind'])
+    buffers = {k: v for k, v in state.items() if k in getattr(kind, 'buffer_names', ())}
+    try:
+        model = kind.build(users.n_rows, items.n_rows, meta['spec'], buffers)
+        model.load_state_dict(state)
+    except (RuntimeError, KeyError) as e: raise ModelFileError(f"{path} does not hold a {meta['kind']} model: {e}") from None
     rated = np.split(tensors['rated_items'].numpy(), np.cumsum(tensors['rated_counts'].numpy())[:-1])
-    return cls(model, meta['kind'], users, items, tuple(meta['rating_range']), meta['mean'], tensors['user_bias'].numpy(),
-               tensors['item_bias'].numpy(), rated, meta['titles'], meta['levels'], meta['settings'])
+    return cls(model, meta['kind'], meta['spec'], users, items, meta['rating_range'], meta['mean'], tensors['user_bias'].numpy(),
+               tensors['item_bias'].numpy(), rated, meta['settings'], meta['validation'])

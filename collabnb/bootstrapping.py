@@ -11,7 +11,8 @@ __all__ = ['hold_out', 'cold_start_predict', 'mean_vector', 'representative', 'f
 # %% ../nbs/06_bootstrapping.ipynb #90c92c41
 from fastai.collab import *
 from fastai.tabular.all import *
-from .interpret import latent_params, _vocab
+from .interpretation import latent_params, learner_vocab
+from .ratings import rating_errors
 
 # %% ../nbs/06_bootstrapping.ipynb #7621c908
 def hold_out(ratings:pd.DataFrame, col='user', frac=0.1, seed=42) -> tuple: # (kept ratings, held-out ratings)
@@ -38,7 +39,7 @@ def representative(learn:Learner, side='user') -> tuple: # key, factors `(k,)`, 
     factors, bias = latent_params(learn.model, side)
     vecs = torch.cat([factors, bias[:, None]], 1)[1:]
     i = 1 + (vecs - vecs.mean(0)).norm(dim=1).argmin().item()
-    key = _vocab(learn, side)[i]
+    key = learner_vocab(learn, side)[i]
     return getattr(key, 'item', lambda: key)(), factors[i], bias[i]  # a plain Python id, not a NumPy scalar
 
 # %% ../nbs/06_bootstrapping.ipynb #69138fca
@@ -49,7 +50,7 @@ def fit_metadata_model(
 ) -> Learner:
     "A tabular `Learner` predicting the factors and bias of `side` from its metadata"
     factors, bias = latent_params(learn.model, side)
-    vocab = _vocab(learn, side)
+    vocab = learner_vocab(learn, side)
     known = meta[meta[key].isin(vocab.o2i)].reset_index(drop=True)
     idx = tensor([vocab.o2i[k] for k in known[key]])
     targets = pd.DataFrame(torch.cat([factors, bias[:, None]], 1)[idx].numpy()).add_prefix('t')
@@ -70,10 +71,7 @@ def predict_vectors(tab:Learner, meta:pd.DataFrame) -> tuple: # factors `(n, k)`
 # %% ../nbs/06_bootstrapping.ipynb #efb86a79
 def error_table(y, preds:dict) -> pd.DataFrame:
     "RMSE and MAE of each named prediction array in `preds` against the targets `y`"
-    y = np.asarray(y, dtype=float)
-    rows = {k: dict(rmse=np.sqrt(((np.asarray(p, dtype=float) - y)**2).mean()),
-                    mae=np.abs(np.asarray(p, dtype=float) - y).mean()) for k, p in preds.items()}
-    return pd.DataFrame(rows).T.rename_axis('strategy')
+    return pd.DataFrame({k: rating_errors(p, y) for k, p in preds.items()}).T.rename_axis('strategy')
 
 # %% ../nbs/06_bootstrapping.ipynb #3b03b19f
 def cold_start_errors(
@@ -84,7 +82,7 @@ def cold_start_errors(
     "RMSE and MAE of the baselines and of the three cold-start strategies on the held-out ratings"
     other = 'item' if side == 'user' else 'user'
     new_col, other_col = (user_name, item_name) if side == 'user' else (item_name, user_name)
-    vocab = _vocab(learn, other)
+    vocab = learner_vocab(learn, other)
     rows = held[held[other_col].isin(vocab.o2i)]
     known, n = tensor([vocab.o2i[k] for k in rows[other_col]]), len(rows)
     def predict(f, b): return cold_start_predict(learn, f.expand(n, -1), b.expand(n), known, side)

@@ -90,7 +90,7 @@ class HybridKind(Kind):
                     'user_implicit_rows', 'user_implicit_offsets', 'item_implicit_rows', 'item_implicit_offsets')
     def spec(self, users, items, rows, n_factors, rating_range, user_features=None, item_features=None,
              implicit=True, item_implicit=True, time_bins=None):
-        spec, buffers = dict(n_factors=n_factors, y_range=list(y_range_for(rating_range))), {}
+        spec, buffers = super().spec(users, items, rows, n_factors, rating_range)  # n_factors and y_range, checked
         for side, table, vocab in (('user', user_features, users), ('item', item_features, items)):
             if table is None: continue
             buffers[f'{side}_feature_nums'], buffers[f'{side}_feature_weights'], spec[f'{side}_feature_vocab'] = feature_tensors(table, vocab)

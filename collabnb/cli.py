@@ -76,12 +76,13 @@ def _ratings(args): return movielens_ratings() if args.data is None else _read(a
 def _is_movielens(data) -> bool: return data is None or Path(data).is_dir()
 
 def _recipe(args, movielens=False) -> dict:
-    "`Recommender.train`'s arguments from the command line; the hybrid gets MovieLens' features when the data is `movielens`"
+    "`Recommender.train`'s arguments from the command line; a kind with features gets MovieLens' when the data is `movielens`"
     recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed)
-    if args.kind == 'hybrid':
-        if args.time_bins is not None: recipe['time_bins'] = args.time_bins
-        if movielens: recipe['user_features'], recipe['item_features'] = movielens_features(args.data)
-    elif args.time_bins is not None: raise ValueError("--time-bins is for --kind hybrid")
+    takes = KINDS[args.kind].options
+    if args.time_bins is not None:
+        if 'time_bins' not in takes: raise ValueError(f"--time-bins is for --kind {' or '.join(k.name for k in KINDS.values() if 'time_bins' in k.options)}")
+        recipe['time_bins'] = args.time_bins
+    if movielens and 'item_features' in takes: recipe['user_features'], recipe['item_features'] = movielens_features(args.data)
     return recipe
 
 def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, float_format='%.4f'))  # below any progress bar

@@ -50,6 +50,12 @@ class Kind:
     def codes(self, spec, user_rows, item_rows, timestamps=None) -> Tensor:
         "The module's input for these rows: a `(n, 2)` tensor of (user row, item row)"
         return torch.stack([torch.as_tensor(np.asarray(user_rows), dtype=torch.long), torch.as_tensor(np.asarray(item_rows), dtype=torch.long)], 1)
+    def ids(self, side:str, **options) -> list:
+        "Ids of `side` that need a row besides those of the ratings (none here)"
+        return []
+    def row_features(self, spec, side:str, features):
+        "(feature numbers, weights) of a newcomer's `features`, for kinds that have them"
+        if features is not None: raise ValueError(f"this {self.name!r} model has no {side} features")
     def __repr__(self): return f"Kind({self.name!r}: {self.doc})"
 
 # %% ../nbs/10f_kinds.ipynb #5b7a0014
@@ -110,6 +116,19 @@ class HybridKind(Kind):
                                 n_user_features=len(spec.get('user_feature_vocab', [])), n_item_features=len(spec.get('item_feature_vocab', [])),
                                 rated=pair('user_implicit_rows', 'user_implicit_offsets'),
                                 raters=pair('item_implicit_rows', 'item_implicit_offsets'), n_time_bins=spec.get('n_time_bins', 0))
+    def ids(self, side, **options):
+        "Every id of a feature table gets a row, so that it can be scored from its features before anyone rates it"
+        table = options.get(f'{side}_features')
+        return [] if table is None else [table.iloc[:, 0]]
+    def row_features(self, spec, side, features):
+        if features is None: return None
+        known = spec.get(f'{side}_feature_vocab')
+        if known is None: return super().row_features(spec, side, features)
+        features = features if isinstance(features, dict) else {f: 1. for f in features}  # a list: weight 1 each
+        if unknown := [f for f in features if f not in known]:
+            raise ValueError(f"unknown {side} feature(s) {', '.join(map(repr, unknown[:5]))}; the model knows e.g. {', '.join(map(repr, known[:5]))}")
+        number = {f: k for k, f in enumerate(known, 1)}
+        return [number[f] for f in features], list(features.values())
     def codes(self, spec, user_rows, item_rows, timestamps=None):
         x = super().codes(spec, user_rows, item_rows)
         if not spec.get('n_time_bins'): return x

@@ -61,11 +61,16 @@ class RatingRMSE(Metric):
 # %% ../nbs/11_recommender.ipynb #b56b8824
 ENGINES = {'adam': {}, 'sparse': {}, 'fused': dict(epochs=10, lr=0.02, wd=0.02, bs=8192, chunk=256)}
 
+class _DenseAfterFit(Callback):
+    "Give the embeddings dense gradients again once training is over (sparse ones matter for training only)"
+    def after_fit(self): sparse_embeddings(self.model, False)
+
 def _engine(name:str, model:Module, wd:float) -> dict:
-    "The `Learner` arguments and the `fit_one_cycle` weight decay of engine `name`"
-    if name == 'sparse': return dict(opt_func=sparse_adamw, cbs=[], wd=wd, model=sparse_embeddings(model))
-    if name == 'fused': return dict(opt_func=SGD, cbs=[FusedSGD(reg=wd)], wd=0., model=model)  # the kernel applies the penalty
-    return dict(opt_func=Adam, cbs=[], wd=wd, model=model)
+    "What engine `name` changes: the `Learner`'s optimizer and callbacks, the `fit_one_cycle` weight decay, the device"
+    if name == 'sparse': return dict(opt_func=sparse_adamw, cbs=[_DenseAfterFit()], wd=wd, model=sparse_embeddings(model), device=None)
+    if name == 'fused':  # the kernel runs on the CPU and applies the penalty itself
+        return dict(opt_func=SGD, cbs=[FusedSGD(reg=wd)], wd=0., model=model, device='cpu')
+    return dict(opt_func=Adam, cbs=[], wd=wd, model=model, device=None)
 
 def _recipe(kind:Kind, engine:str, given:dict) -> dict:
     "The training recipe: the kind's defaults, then the engine's, then what the caller gave"
@@ -74,7 +79,7 @@ def _recipe(kind:Kind, engine:str, given:dict) -> dict:
         raise ValueError(f"the {engine!r} engine cannot train the {kind.name!r} kind; it takes {', '.join(map(repr, kind.engines))}")
     return {'chunk': None, **kind.recipe, **ENGINES[engine], **{k: v for k, v in given.items() if v is not None}}
 
-# %% ../nbs/11_recommender.ipynb #27fe42e0
+# %% ../nbs/11_recommender.ipynb #e1e2d67a
 class UnknownIdError(LookupError):
     "A user or item id (or title) the model does not know, where no fallback makes sense"
 
@@ -107,15 +112,14 @@ def _fit(kind:Kind, engine:str, users:Vocab, items:Vocab, rows:pd.DataFrame, spl
     model = kind.build(users.n_rows, items.n_rows, spec, buffers)
     x = kind.codes(spec, rows.user, rows.item, rows.timestamp if 'timestamp' in rows else None)
     y = torch.tensor(rows.rating.to_numpy(np.float32))[:, None]
-    dls = rating_dls(x, y, splits, max(1, recipe['bs'] // world_size), device='cpu' if engine == 'fused' else None, chunk=recipe['chunk'])
     setup = _engine(engine, model, recipe['wd'])
+    dls = rating_dls(x, y, splits, max(1, recipe['bs'] // world_size), device=setup['device'], chunk=recipe['chunk'])
     learn = Learner(dls, setup['model'], loss_func=kind.loss_func(spec), metrics=RatingRMSE() if len(splits[1]) else None,
                     opt_func=setup['opt_func'], cbs=[RatingsPerSecond()] + setup['cbs'] + ([DataParallel()] if world_size > 1 else []))
     learn.recorder.valid_metrics = len(splits[1]) > 0  # no 'valid_loss None' column when everything is training data
     quiet = not progress or rank_distrib() > 0
     with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
         learn.fit_one_cycle(recipe['epochs'], recipe['lr'], wd=setup['wd'])
-    if engine == 'sparse': sparse_embeddings(model, False)  # sparse gradients matter for training only
     for name in ('loss_grad', 'loss', 'pred'):  # fastai keeps the last batch's outputs, with their autograd graph
         if isinstance(getattr(learn, name, None), Tensor): setattr(learn, name, getattr(learn, name).detach())
     return model, spec, learn
@@ -146,10 +150,9 @@ def train(
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
     lo, hi = rating_range or (float(df.rating.min()), float(df.rating.max()))
     if lo >= hi: raise RatingsError(f"every rating is {lo:g}: there is nothing to learn")
-    feature_ids = {side: [options[f'{side}_features'].iloc[:, 0]] if options.get(f'{side}_features') is not None else [] for side in ('user', 'item')}
     first = df.drop_duplicates('item')
     titles = dict(zip(first.item.map(plain_id), first.title.astype(str))) if 'title' in df else None
-    users, items = Vocab.from_values(df.user, *feature_ids['user']), Vocab.from_values(df.item, *feature_ids['item'], titles=titles)
+    users, items = Vocab.from_values(df.user, *kind.ids('user', **options)), Vocab.from_values(df.item, *kind.ids('item', **options), titles=titles)
     rows = pd.DataFrame({'user': users.rows(df.user, titles=False), 'item': items.rows(df.item, titles=False), 'rating': df.rating})
     if 'timestamp' in df: rows['timestamp'] = df.timestamp.to_numpy()
     world_size = init_distributed()  # 1 unless started by torchrun
@@ -372,17 +375,6 @@ def _new_ratings(self:Recommender, ratings, other:str) -> tuple:
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")
     return rows[rows >= 0], values[rows >= 0].astype(np.float32)
 
-@patch
-def _features(self:Recommender, side:str, features) -> tuple:
-    "(feature numbers, weights) of a newcomer's `features` ({feature: weight}, or a list of features of weight 1)"
-    if features is None: return None
-    known = self.spec.get(f'{side}_feature_vocab')
-    if known is None: raise ValueError(f"this {self.kind!r} model has no {side} features")
-    features = features if isinstance(features, dict) else {f: 1. for f in features}
-    if unknown := [f for f in features if f not in known]:
-        raise ValueError(f"unknown {side} feature(s) {', '.join(map(repr, unknown[:5]))}; the model knows e.g. {', '.join(map(repr, known[:5]))}")
-    return [known.index(f) + 1 for f in features], list(features.values())
-
 # %% ../nbs/11_recommender.ipynb #ef1b321f
 @patch
 def _add(self:Recommender, side:str, key, ratings, features, cold_start, reg) -> tuple:
@@ -391,7 +383,7 @@ def _add(self:Recommender, side:str, key, ratings, features, cold_start, reg) ->
     if vocab.rows([key], titles=False)[0] >= 0: raise ValueError(f"{side} {key!r} is already in the model")
     others, values = self._new_ratings(ratings, other)
     start = self._cold_start_rows(side, cold_start)
-    row = self._grow(side, start, features=self._features(side, features), implicit=np.sort(others))
+    row = self._grow(side, start, features=kind_of(self.kind).row_features(self.spec, side, features), implicit=np.sort(others))
     self._fold_in(side, row, others, values, start, reg)
     other_bias = getattr(self, f'{other}_bias')[others]
     setattr(self, f'{side}_bias', np.append(getattr(self, f'{side}_bias'), (values - self.mean - other_bias).sum() / (len(values) + _damping)))

@@ -166,7 +166,7 @@ def bench_throughput(n, device='cpu', bs=65536, epochs=1, chunk=4096):
             with torch.no_grad():
                 for i in range(0, len(tr), bs):
                     fused_kernel().sgd_pass(m.user_factors.weight, m.item_factors.weight, m.user_bias.weight, m.item_bias.weight,
-                                            tr.x[i:i + bs], tr.y[i:i + bs], 1e-2, 0.02, 0., 5.5)
+                                            tr.x[i:i + bs], tr.y[i:i + bs], 1e-2, 0.02, 0., 5.5, torch.get_num_threads())
         measure(rows, 'fused kernel alone, rows in order', kernel_only, len(tr), device)
     set_seed(0); m = model()
     measure(rows, 'bare PyTorch loop (AdamW), same tensors', lambda: bare_loop(dls, m, 1e-2, 0.1, epochs), n_train, device)

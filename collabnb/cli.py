@@ -8,26 +8,24 @@ Docs: https://collabnb.github.io/collabnb/cli.html.md"""
 __all__ = ['chapter', 'main']
 
 # %% ../nbs/14_cli.ipynb #17749428
-import argparse, math, sys
-from fastai.collab import *
-from fastai.tabular.all import *
-from .data import load_movielens, collab_dls
-from .interpretation import recommend
-from .ratings import read_ratings, movielens_ratings, movielens_split, MOVIELENS_SPLITS
-from .hybrid import movielens_features
-from .kinds import KINDS
-from .recommender import Recommender, ENGINES
-from .saving import ModelFileError  # also gives Recommender its save and load
-from .evaluate import evaluate, evaluate_splits
+import argparse, contextlib, math, os, sys, warnings
+from pathlib import Path
+import collabnb
 
 # %% ../nbs/14_cli.ipynb #b56b8824
-def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, path=None) -> Learner:
+def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, path=None, threads=None):
     "Train the chapter's `collab_learner` on MovieLens 100K; print its validation error and `n` recommendations for `user`"
+    from fastai.collab import collab_learner
+    from fastai.torch_core import set_seed
+    from collabnb.data import load_movielens, collab_dls
+    from collabnb.interpretation import recommend
+    from collabnb.fast_data import torch_threads
+    from collabnb.recommender import threads_for
     ratings = load_movielens(path)
     if user not in set(ratings.user): raise KeyError(f"user {user} has no ratings in MovieLens 100K (ids run from 1 to {ratings.user.max()})")
     set_seed(seed, reproducible=True)
     learn = collab_learner(collab_dls(ratings, item_name='title', bs=64), n_factors=n_factors, y_range=(0, 5.5))
-    learn.fit_one_cycle(epochs, lr, wd=wd)
+    with torch_threads(threads_for(learn.model, 'adam', 64, threads)): learn.fit_one_cycle(epochs, lr, wd=wd)
     with learn.no_bar(): mse = learn.validate()[0]
     print(f"validation MSE {mse:.3f} (RMSE {math.sqrt(mse):.3f}) on {len(learn.dls.valid_ds):,} held-out ratings")
     recs = recommend(learn, user, ratings, n=n)
@@ -36,6 +34,12 @@ def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, pat
     return learn
 
 # %% ../nbs/14_cli.ipynb #c28a70a6
+_KINDS = {'dot': "the chapter's dot product with biases", 'neural': "the chapter's CollabNN",
+          'cross-entropy': 'CollabNN as a classifier over rating levels',
+          'hybrid': 'dot product plus features, implicit feedback and time biases (most accurate)'}
+_ENGINES = ('adam', 'sparse', 'fused')
+_SPLITS = ('u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub')
+
 def _positive(s:str) -> int:
     v = int(s)
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
@@ -51,17 +55,23 @@ def _fraction(s:str) -> float:
     if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be from 0 to below 1, not {v}")
     return v
 
+def _rated(s:str) -> tuple:
+    "ITEM=RATING from the command line: (item id or title, rating)"
+    item, eq, rating = s.rpartition('=')
+    try: return item, float(rating)
+    except ValueError: raise argparse.ArgumentTypeError(f"takes ITEM=RATING, such as 'Star Wars (1977)=5', not {s!r}") from None
+
 def _data_args(p, what='ratings'):
     p.add_argument('--data', default=None, help=f"{what}: a CSV file with a header row, or a MovieLens folder (default: MovieLens 100K from fastai's data folder)")
     p.add_argument('--user-col', default='user', help="user column of a CSV file (default: user)")
     p.add_argument('--item-col', default='item', help="item column of a CSV file (default: item)")
     p.add_argument('--rating-col', default='rating', help="rating column of a CSV file (default: rating)")
     p.add_argument('--sep', default=',', help="field separator of a CSV file (default: ,)")
+    p.add_argument('--titles', default=None, help="CSV file of item titles: the item id column and a 'title' column (default: movies.csv beside a MovieLens ratings.csv)")
 
 def _train_args(p):
-    kinds = '; '.join(f"{k.name}: {k.doc}" for k in KINDS.values())
-    p.add_argument('--kind', choices=list(KINDS), default='dot', help=f'the model ({kinds}); default: dot')
-    p.add_argument('--engine', choices=list(ENGINES), default='adam',
+    p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
+    p.add_argument('--engine', choices=_ENGINES, default='adam',
                    help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam")
     p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle (default: the kind's and engine's recipe, 5 for adam)")
     p.add_argument('--lr', type=float, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
@@ -70,14 +80,26 @@ def _train_args(p):
     p.add_argument('--bs', type=_positive, default=None, help="batch size (default: the recipe's, 1024 for adam)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
+    _threads_arg(p)
 
-def _read(path, args): return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep)
-def _ratings(args): return movielens_ratings() if args.data is None else _read(args.data, args)
+def _threads_arg(p): p.add_argument('--threads', type=_positive, default=None, help="PyTorch threads for training (default: $OMP_NUM_THREADS if set, else one for small models and at most the idle cores)")
+
+def _read(path, args):
+    from collabnb.ratings import read_ratings
+    return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep, titles=args.titles)
+
+def _ratings(args):
+    from collabnb.ratings import movielens_ratings
+    return movielens_ratings() if args.data is None else _read(args.data, args)
+
 def _is_movielens(data) -> bool: return data is None or Path(data).is_dir()
 
 def _recipe(args, movielens=False) -> dict:
     "`Recommender.train`'s arguments from the command line; a kind with features gets MovieLens' when the data is `movielens`"
-    recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs, seed=args.seed)
+    from collabnb.kinds import KINDS
+    from collabnb.hybrid import movielens_features
+    recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs,
+                  seed=args.seed, threads=args.threads)
     takes = KINDS[args.kind].options
     if args.time_bins is not None:
         if 'time_bins' not in takes: raise ValueError(f"--time-bins is for --kind {' or '.join(k.name for k in KINDS.values() if 'time_bins' in k.options)}")
@@ -85,10 +107,17 @@ def _recipe(args, movielens=False) -> dict:
     if movielens and 'item_features' in takes: recipe['user_features'], recipe['item_features'] = movielens_features(args.data)
     return recipe
 
-def _show(df:pd.DataFrame, index=False): print('\n' + df.to_string(index=index, float_format='%.4f'))  # below any progress bar
+def _show(df, index=False): print(df.to_string(index=index, float_format='%.4f'))
+
+def _load(path):
+    from collabnb.saving import Recommender  # saving gives the Recommender its `load`
+    return Recommender.load(path)
 
 # %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
+    from fastai.torch_core import rank_distrib, num_distrib
+    from collabnb.saving import Recommender
+    if args.out is not None: _check_writable(Path(args.out))
     rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=not args.no_refit, **_recipe(args, _is_movielens(args.data)))
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
@@ -97,21 +126,41 @@ def _train(args):
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {rec.validation['ratings']:,} held-out ratings{refit}")
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings) to {rec.save(args.out)}")
 
+def _check_writable(path:Path):
+    "Fail before training, not after, when the model could not be saved at `path`"
+    folder = path.parent if str(path.parent) else Path('.')
+    if path.is_dir(): raise IsADirectoryError(f"-o {path} is a folder; give a file name")
+    if not folder.is_dir(): raise FileNotFoundError(f"-o {path}: there is no folder {folder}")
+    if not os.access(folder, os.W_OK): raise PermissionError(f"-o {path}: the folder {folder} is not writable")
+
 def _evaluate(args):
-    if args.model: res = evaluate(Recommender.load(args.model), _read(args.test, args), k=args.k)
-    elif args.train: res = evaluate_splits({Path(args.test).stem: (_read(args.train, args), _read(args.test, args))}, k=args.k, **_recipe(args))
-    else: res = evaluate_splits(args.split or ['u1'], k=args.k, path=args.data, **_recipe(args, movielens=True))
+    from collabnb.evaluate import evaluate, evaluate_splits
+    if args.model: res = evaluate(_load(args.model), _read(args.test, args), k=args.k)
+    elif args.train: res = evaluate_splits({Path(args.test).stem: (_read(args.train, args), _read(args.test, args))}, k=args.k,
+                                           progress=_on_terminal(), **_recipe(args))
+    else: res = evaluate_splits(args.split or ['u1'], k=args.k, path=args.data, progress=_on_terminal(), **_recipe(args, movielens=True))
     _show(res, index=not args.model)
 
-def _predict(args): _show(Recommender.load(args.model).predict(args.user, args.item))
-def _recommend(args): _show(Recommender.load(args.model).recommend(args.user, args.n, exclude_rated=not args.include_rated))
+def _predict(args): _show(_load(args.model).predict(args.user, args.item))
+
+def _recommend(args):
+    rec, user = _load(args.model), args.user
+    if args.rated:  # someone new: fold them in from their ratings, then recommend
+        for item, _ in args.rated: rec.row('item', item)  # a title that matches nothing is an error here, not a rating left out
+        user = 'you'
+        while rec.users.rows([user], titles=False)[0] >= 0: user = f'_{user}'
+        rec.add_user(user, dict(args.rated))
+    _show(rec.recommend(user, args.n, exclude_rated=not args.include_rated))
+
 def _similar(args):
-    rec = Recommender.load(args.model)
-    _show(rec.similar_items(args.item, args.n) if args.item is not None else rec.similar_users(args.user, args.n))
+    rec = _load(args.model)
+    if args.item is not None: _show(rec.similar_items(args.item, args.n, min_ratings=args.min_ratings))
+    else: _show(rec.similar_users(args.user, args.n, min_ratings=args.min_ratings))
 
 # %% ../nbs/14_cli.ipynb #cd89216c
 def _parser():
     p = argparse.ArgumentParser(prog='collabnb', description='Collaborative filtering with fastai: train a recommender on your ratings (or MovieLens) and use it.')
+    p.add_argument('--version', action='version', version=f'collabnb {collabnb.__version__}')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     t = sub.add_parser('train', help='train a model on ratings and save it', description=
                        'Train a model on a ratings file (or MovieLens) with a progress bar, report its validation RMSE and save it.')
@@ -121,24 +170,29 @@ def _parser():
     t.add_argument('-o', '--out', default='model.collabnb', help='where to save the model (default: model.collabnb)')
     e = sub.add_parser('evaluate', help='RMSE, MAE and top-k metrics on MovieLens splits or given files', description=
                        'Train on MovieLens 100K splits (--split, default u1) or on --train and score --test; or score a saved --model on --test.')
-    e.add_argument('--split', action='append', choices=MOVIELENS_SPLITS, help='a MovieLens 100K split; repeat for several (default: u1)')
+    e.add_argument('--split', action='append', choices=_SPLITS, help='a MovieLens 100K split; repeat for several (default: u1)')
     e.add_argument('--train', help='training ratings file (with --test)')
     e.add_argument('--test', help='held-out ratings file')
     e.add_argument('--model', help='a saved model to score on --test, instead of training')
     e.add_argument('-k', type=_positive, default=10, help='cut-off of the ranking metrics (default: 10)')
     _data_args(e, 'MovieLens 100K folder for --split'); _train_args(e)
     for name, fn, helptext in [('predict', _predict, 'predicted ratings of a user for items'),
-                               ('recommend', _recommend, "a user's top items"), ('similar', _similar, 'the items (or users) nearest in the learned factors')]:
+                               ('recommend', _recommend, "a user's top items, or a newcomer's from a few ratings"),
+                               ('similar', _similar, 'the items (or users) nearest in the learned factors')]:
         c = sub.add_parser(name, help=helptext, description=f"{fn.__name__[1:].capitalize()}: {helptext}, from a model saved by 'collabnb train'.")
         c.add_argument('model', help='model file saved by collabnb train')
         c.set_defaults(run=fn)
     pr, rc, si = (sub.choices[n] for n in ('predict', 'recommend', 'similar'))
     pr.add_argument('--user', nargs='+', required=True, help='user id(s)')
     pr.add_argument('--item', nargs='+', required=True, help='item id(s) or title(s); one user is paired with each item')
-    rc.add_argument('--user', required=True, help='user id')
+    who = rc.add_mutually_exclusive_group(required=True)
+    who.add_argument('--user', help='user id')
+    who.add_argument('--rated', nargs='+', type=_rated, metavar='ITEM=RATING',
+                     help="recommend for someone new from their ratings, such as 'Star Wars (1977)=5' 'Fargo (1996)=4' (folded in, not saved)")
     rc.add_argument('--include-rated', action='store_true', help='also rank the items the user already rated')
     who = si.add_mutually_exclusive_group(required=True)
     who.add_argument('--item', help='item id or title'); who.add_argument('--user', help='user id')
+    si.add_argument('--min-ratings', type=_non_negative, default=10, help='leave out items (or users) with fewer ratings than this: their vectors are mostly noise (default: 10)')
     for c in (rc, si): c.add_argument('-n', type=_positive, default=10, help='how many (default: 10)')
     t.set_defaults(run=_train); e.set_defaults(run=_evaluate)
     c = sub.add_parser('chapter', help="train the chapter's model and print its error and recommendations",
@@ -151,17 +205,55 @@ def _parser():
     c.add_argument('--user', type=int, default=196, help='user id to recommend for (default: 196)')
     c.add_argument('-n', type=_positive, default=5, help='how many recommendations (default: 5)')
     c.add_argument('--data', default=None, help="MovieLens 100K folder (default: fastai's download folder)")
-    c.set_defaults(run=lambda a: chapter(a.epochs, a.lr, a.wd, a.factors, a.seed, a.user, a.n, a.data))
+    _threads_arg(c)
+    c.set_defaults(run=lambda a: chapter(a.epochs, a.lr, a.wd, a.factors, a.seed, a.user, a.n, a.data, a.threads))
     return p
 
+# %% ../nbs/14_cli.ipynb #5e14c002
+_FLAG_FOR = {'user=...': '--user-col', 'item=...': '--item-col', 'rating=...': '--rating-col', 'as `path`': 'with --data'}
+
+def _message(e:BaseException, args) -> str:
+    "One line for the error `e`, in the command line's words"
+    from collabnb.recommender import UnknownIdError
+    if isinstance(e, UnknownIdError):
+        if e.close: return f"{e.what}; {e.did_you_mean}"
+        newcomer = "; recommend for someone new with --rated ITEM=RATING ..." if e.side == 'user' and args.command == 'recommend' else ''
+        return e.what + newcomer
+    text = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+    for python, flag in _FLAG_FOR.items(): text = text.replace(python, flag)
+    return text
+
+def _on_terminal() -> bool: return sys.stdout.isatty() and sys.stderr.isatty()
+
+@contextlib.contextmanager
+def _quiet_library():
+    "Import the library for a command: no warnings about fastai's or PyTorch's internals, collabnb's as one line, plain epoch lines when not on a terminal"
+    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # read when PyTorch starts its threads: waiting threads sleep
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', category=FutureWarning)
+        warnings.filterwarnings('ignore', category=DeprecationWarning)
+        warnings.showwarning = lambda message, *a, **k: print(f"collabnb: warning: {message}", file=sys.stderr)
+        from fastai.learner import defaults
+        from fastai.callback.progress import ProgressCallback
+        from collabnb.fast_data import EpochLines
+        callbacks = defaults.callbacks
+        if not _on_terminal():
+            defaults.callbacks = [EpochLines if c is ProgressCallback else c for c in callbacks]
+        try: yield
+        finally: defaults.callbacks = callbacks
+
 def main(argv=None) -> int:
-    "Entry point of the `collabnb` command; returns the exit code (0 ok, 1 failed, 2 bad usage)"
+    "Entry point of the `collabnb` command; returns the exit code (0 ok, 1 failed, 2 bad usage, 130 interrupted)"
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == 'evaluate' and bool(args.model or args.train) != bool(args.test):
         parser.error("evaluate: --test goes with --model or --train (score a saved model, or train and score)")
-    try: args.run(args)
+    try:
+        with _quiet_library(): args.run(args)
+    except KeyboardInterrupt:
+        print("\ncollabnb: interrupted", file=sys.stderr)
+        return 130
     except (OSError, ValueError, LookupError) as e:  # missing files, bad tables or model files, unknown ids
-        print(f"collabnb: error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)
+        print(f"collabnb: error: {_message(e, args)}", file=sys.stderr)
         return 1
     return 0

@@ -67,7 +67,7 @@ def evaluate_splits(
     if isinstance(splits, str): splits = [splits]
     if not isinstance(splits, dict): splits = {name: movielens_split(name, path) for name in splits}
     rows = {}
-    for name in progress_bar(list(splits), display=progress):
+    for name in progress_bar(list(splits)) if progress else list(splits):  # a hidden console bar still prints a frame
         train, test = splits[name]
         start = time.perf_counter()
         rec = Recommender.train(train, **{'valid_pct': 0, 'progress': False, **train_kwargs})

@@ -8,8 +8,8 @@ Docs: https://collabnb.github.io/collabnb/fused.html.md"""
 __all__ = ['fused_kernel', 'FusedSGD']
 
 # %% ../nbs/10d_fused.ipynb #d8100f2f
+import logging, os, shutil
 from functools import cache
-from torch.utils.cpp_extension import load_inline
 from fastai.collab import *
 from fastai.tabular.all import *
 
@@ -19,14 +19,14 @@ _source = r'''
 #include <cmath>
 // One SGD step per rating of (x, y), in place on the factor and bias tables; returns the summed squared error.
 double sgd_pass(torch::Tensor P, torch::Tensor Q, torch::Tensor bu, torch::Tensor bi,
-                torch::Tensor x, torch::Tensor y, double lr, double reg, double lo, double hi) {
+                torch::Tensor x, torch::Tensor y, double lr, double reg, double lo, double hi, int64_t threads) {
   const int64_t n = x.size(0), k = P.size(1);
   float* p_ = P.data_ptr<float>(); float* q_ = Q.data_ptr<float>();
   float* bu_ = bu.data_ptr<float>(); float* bi_ = bi.data_ptr<float>();
   const int64_t* x_ = x.data_ptr<int64_t>(); const float* y_ = y.data_ptr<float>();
   const float flr = lr, freg = reg, flo = lo, span = hi - lo;
   double loss = 0;
-  #pragma omp parallel for reduction(+:loss) schedule(static)
+  #pragma omp parallel for reduction(+:loss) schedule(static) num_threads(threads)
   for (int64_t r = 0; r < n; r++) {
     if (r + 8 < n) {  // ask for the rows of the rating 8 ahead now, so that they are in cache when it comes
       const float* pn = p_ + x_[2*(r+8)]*k; const float* qn = q_ + x_[2*(r+8)+1]*k;
@@ -54,9 +54,20 @@ double sgd_pass(torch::Tensor P, torch::Tensor Q, torch::Tensor bu, torch::Tenso
 
 @cache
 def fused_kernel():
-    "Compile (once; PyTorch caches the build) and load the fused SGD kernel"
-    return load_inline('collabnb_fused_sgd', cpp_sources=_source, functions=['sgd_pass'],
-                       extra_cflags=['-O3', '-fopenmp', '-march=native'], extra_ldflags=['-fopenmp'])
+    "Compile (once; PyTorch caches the build) and load the fused SGD kernel, or raise a one-line `RuntimeError` saying what is missing"
+    compiler = os.environ.get('CXX', 'c++')
+    if shutil.which(compiler) is None: raise RuntimeError(f"the fused kernel needs a C++ compiler ({compiler}) and there is none")
+    if shutil.which('ninja') is None:  # the `ninja` package's binary, where its scripts folder is not on the PATH
+        try: import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
+        except ImportError: raise RuntimeError("the fused kernel needs ninja (pip install ninja)") from None
+    quiet = logging.getLogger('torch.utils.cpp_extension')
+    level, quiet.level = quiet.level, logging.ERROR  # not "No CUDA runtime is found": the kernel is for the CPU
+    try:
+        from torch.utils.cpp_extension import load_inline
+        return load_inline('collabnb_fused_sgd', cpp_sources=_source, functions=['sgd_pass'],
+                           extra_cflags=['-O3', '-fopenmp', '-march=native'], extra_ldflags=['-fopenmp'])
+    except Exception as e: raise RuntimeError(f"the fused kernel did not build: {str(e).strip().splitlines()[0]}") from None
+    finally: quiet.setLevel(level)
 
 # %% ../nbs/10d_fused.ipynb #342fc231
 class FusedSGD(Callback):
@@ -76,6 +87,7 @@ class FusedSGD(Callback):
         m, (x,), (y,) = self.model, self.xb, self.yb
         with torch.no_grad():
             sse = self.kernel.sgd_pass(m.user_factors.weight, m.item_factors.weight, m.user_bias.weight, m.item_bias.weight,
-                                       x.contiguous(), y.float().contiguous(), self.opt.hypers[-1]['lr'], self.reg, *m.y_range)
+                                       x.contiguous(), y.float().contiguous(), self.opt.hypers[-1]['lr'], self.reg, *m.y_range,
+                                       torch.get_num_threads())
         self.learn.loss_grad = self.learn.loss = tensor(sse / len(y))
         raise CancelBatchException

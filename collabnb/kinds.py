@@ -49,7 +49,7 @@ class Kind:
     def activation(self, spec): return noop
     def codes(self, spec, user_rows, item_rows, timestamps=None) -> Tensor:
         "The module's input for these rows: a `(n, 2)` tensor of (user row, item row)"
-        return torch.stack([torch.as_tensor(np.asarray(user_rows), dtype=torch.long), torch.as_tensor(np.asarray(item_rows), dtype=torch.long)], 1)
+        return torch.from_numpy(np.stack([np.asarray(user_rows, dtype=np.int64), np.asarray(item_rows, dtype=np.int64)], 1))
     def ids(self, side:str, **options) -> list:
         "Ids of `side` that need a row besides those of the ratings (none here)"
         return []

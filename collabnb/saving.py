@@ -27,7 +27,9 @@ def _atomic_write(path:Path, write):
     "Call `write(file_object)` on a temporary file next to `path`, then move it onto `path`"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    umask = os.umask(0); os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's file is private (0600); a saved model gets the usual permissions
         with os.fdopen(fd, 'wb') as f:
             write(f)
             f.flush(); os.fsync(f.fileno())

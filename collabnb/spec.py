@@ -55,7 +55,7 @@ def check_kind(
     assert np.isfinite(p.prediction).all() and p.prediction.between(lo, hi).all(), f"{kind}/{engine}: predictions outside {lo}..{hi}"
     assert (p.source == 'model').all(), f"{kind}/{engine}: known pairs did not come from the model"
     # 2. named fallbacks
-    fb = rec.predict(['no such user', known_user, 'no such user'], [known_item, 'no such item', 'no such item'])
+    fb = rec.predict(['no such user', known_user, 'no such user'], [known_item, -1, -1])  # -1: no item's id, whatever their type
     assert fb.source.tolist() == ['item bias', 'user bias', 'global mean'], f"{kind}/{engine}: fallbacks {fb.source.tolist()}"
     # 3. save and load
     folder = Path(tempfile.mkdtemp())

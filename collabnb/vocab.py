@@ -8,6 +8,7 @@ Docs: https://collabnb.github.io/collabnb/vocab.html.md"""
 __all__ = ['plain_id', 'Vocab', 'AmbiguousTitleError']
 
 # %% ../nbs/10_vocab.ipynb #3c1e0a03
+import difflib
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 
@@ -66,6 +67,23 @@ def rows(self:Vocab, values, titles=True) -> np.ndarray:
                 raise AmbiguousTitleError(f"the title {values[k]!r} names {len(hits)} items (ids {', '.join(str(self.ids[h]) for h in hits)}); give the id")
             if len(hits) == 1: pos[k] = hits[0]
     return np.where(pos >= 0, pos + 1, -1)
+
+# %% ../nbs/10_vocab.ipynb #3c1e0a21
+@patch
+def could_be_id(self:Vocab, value) -> bool:
+    "Whether `value` could be an id of this vocabulary: any value for text ids; a number, or text spelling one, for numeric ids"
+    if not isinstance(value, str) or self._index.inferred_type not in ('integer', 'floating', 'mixed-integer-float'): return True
+    try: float(value); return True
+    except ValueError: return False
+
+@patch
+def closest_titles(self:Vocab, text, n=3) -> list:
+    "Up to `n` titles that read most like `text` (ignoring case), closest first: suggestions for a typo"
+    if self.titles is None: return []
+    by_lower = {}
+    for t in self.titles:
+        if t is not None: by_lower.setdefault(t.lower(), t)
+    return [by_lower[t] for t in difflib.get_close_matches(str(text).lower(), list(by_lower), n=n, cutoff=0.6)]
 
 # %% ../nbs/10_vocab.ipynb #3c1e0a09
 @patch

@@ -4,12 +4,15 @@
 redrawn with carriage returns: hundreds of KB per training run. This keeps, for each stream output,
 only what a terminal would show once the run is over (the epoch table), and drops the warnings that
 libraries print to stderr (deprecations inside torch and fastai, which say nothing about the notebook).
+Figures stay at the size a reader sees when running the notebook; their saved PNGs are stored with a
+256-colour palette (a plot has few colours), about a third of the bytes.
 
     python tools/tidy_outputs.py            # rewrite nbs/**/*.ipynb in place
-    python tools/tidy_outputs.py --check    # exit 1 if some output still holds carriage returns
+    python tools/tidy_outputs.py --check    # exit 1 if some output still holds carriage returns or a full-colour PNG
 """
-import json, re, sys
+import base64, io, json, re, sys
 from pathlib import Path
+from PIL import Image
 
 def terminal_text(text):
     "What a terminal shows after printing `text`: '\\r' moves back to the line start, later text overwrites"
@@ -38,10 +41,22 @@ def without_warnings(text):
         skipping = False; out.append(line)
     return ''.join(out)
 
+def palette_png(data:str) -> str:
+    "A base64 PNG stored with a 256-colour palette (unchanged if it already has one)"
+    img = Image.open(io.BytesIO(base64.b64decode(data)))
+    if img.mode == 'P': return data
+    buf = io.BytesIO()
+    img.convert('RGBA').quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, 'PNG', optimize=True)
+    return base64.b64encode(buf.getvalue()).decode() + '\n'
+
 def tidy(nb):
     changed = False
     for cell in nb['cells']:
         for out in cell.get('outputs', []):
+            png = out.get('data', {}).get('image/png')
+            if png is not None:
+                new = palette_png(''.join(png) if isinstance(png, list) else png)
+                if new != png: out['data']['image/png'] = new; changed = True
             if out.get('output_type') == 'stream':
                 text = ''.join(out['text'])
                 new = terminal_text(text)
@@ -59,5 +74,5 @@ if __name__ == '__main__':
         if tidy(nb):
             dirty.append(p.name)
             if '--check' not in sys.argv: p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
-    if '--check' in sys.argv and dirty: sys.exit(f'progress-bar redraws saved in {dirty}: run python tools/tidy_outputs.py')
+    if '--check' in sys.argv and dirty: sys.exit(f'progress-bar redraws or full-colour figures saved in {dirty}: run python tools/tidy_outputs.py')
     print('tidied: ' + (', '.join(dirty) or 'nothing'))

@@ -55,6 +55,16 @@ def _fraction(s:str) -> float:
     if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be from 0 to below 1, not {v}")
     return v
 
+def _learning_rate(s:str) -> float:
+    v = float(s)
+    if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {s}")
+    return v
+
+def _decay(s:str) -> float:
+    v = float(s)
+    if not (math.isfinite(v) and v >= 0): raise argparse.ArgumentTypeError(f"must be a finite number from 0, not {s}")
+    return v
+
 def _rated(s:str) -> tuple:
     "ITEM=RATING from the command line: (item id or title, rating)"
     item, eq, rating = s.rpartition('=')
@@ -68,14 +78,17 @@ def _data_args(p, what='ratings'):
     p.add_argument('--rating-col', default='rating', help="rating column of a CSV file (default: rating)")
     p.add_argument('--sep', default=',', help="field separator of a CSV file (default: ,)")
     p.add_argument('--titles', default=None, help="CSV file of item titles: the item id column and a 'title' column (default: movies.csv beside a MovieLens ratings.csv)")
+    p.add_argument('--encoding', default='utf-8', help="text encoding of the files, such as latin-1 (default: utf-8)")
 
 def _train_args(p):
     p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
     p.add_argument('--engine', choices=_ENGINES, default='adam',
                    help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam")
     p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle (default: the kind's and engine's recipe, 5 for adam)")
-    p.add_argument('--lr', type=float, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
-    p.add_argument('--wd', type=float, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
+    p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
+    p.add_argument('--wd', type=_decay, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
+    p.add_argument('--rating-range', type=float, nargs=2, metavar=('LOW', 'HIGH'), default=None,
+                   help="the rating scale, such as 1 5; ratings outside it are an error (default: the smallest and largest rating)")
     p.add_argument('--factors', type=_positive, default=50, help='latent factors per user and item (default: 50)')
     p.add_argument('--bs', type=_positive, default=None, help="batch size (default: the recipe's, 1024 for adam)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
@@ -86,7 +99,7 @@ def _threads_arg(p): p.add_argument('--threads', type=_positive, default=None, h
 
 def _read(path, args):
     from collabnb.ratings import read_ratings
-    return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep, titles=args.titles)
+    return read_ratings(path, args.user_col, args.item_col, args.rating_col, args.sep, titles=args.titles, encoding=args.encoding)
 
 def _ratings(args):
     from collabnb.ratings import movielens_ratings
@@ -99,7 +112,7 @@ def _recipe(args, movielens=False) -> dict:
     from collabnb.kinds import KINDS
     from collabnb.hybrid import movielens_features
     recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs,
-                  seed=args.seed, threads=args.threads)
+                  seed=args.seed, threads=args.threads, rating_range=None if args.rating_range is None else tuple(args.rating_range))
     takes = KINDS[args.kind].options
     if args.time_bins is not None:
         if 'time_bins' not in takes: raise ValueError(f"--time-bins is for --kind {' or '.join(k.name for k in KINDS.values() if 'time_bins' in k.options)}")
@@ -116,8 +129,8 @@ def _load(path):
 # %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
     from fastai.torch_core import rank_distrib, num_distrib
-    from collabnb.saving import Recommender
-    if args.out is not None: _check_writable(Path(args.out))
+    from collabnb.saving import Recommender, check_writable
+    check_writable(args.out)  # now, not after training
     rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=not args.no_refit, **_recipe(args, _is_movielens(args.data)))
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
@@ -125,13 +138,6 @@ def _train(args):
         refit = ', then trained again on all of them' if rec.settings['refit'] else ''
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {rec.validation['ratings']:,} held-out ratings{refit}")
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings) to {rec.save(args.out)}")
-
-def _check_writable(path:Path):
-    "Fail before training, not after, when the model could not be saved at `path`"
-    folder = path.parent if str(path.parent) else Path('.')
-    if path.is_dir(): raise IsADirectoryError(f"-o {path} is a folder; give a file name")
-    if not folder.is_dir(): raise FileNotFoundError(f"-o {path}: there is no folder {folder}")
-    if not os.access(folder, os.W_OK): raise PermissionError(f"-o {path}: the folder {folder} is not writable")
 
 def _evaluate(args):
     from collabnb.evaluate import evaluate, evaluate_splits
@@ -198,8 +204,8 @@ def _parser():
     c = sub.add_parser('chapter', help="train the chapter's model and print its error and recommendations",
                        description=chapter.__doc__.replace('`', ''))
     c.add_argument('--epochs', type=_positive, default=5, help='epochs of fit_one_cycle (default: 5)')
-    c.add_argument('--lr', type=float, default=5e-3, help='maximum learning rate (default: 5e-3)')
-    c.add_argument('--wd', type=float, default=0.1, help='weight decay (default: 0.1)')
+    c.add_argument('--lr', type=_learning_rate, default=5e-3, help='maximum learning rate (default: 5e-3)')
+    c.add_argument('--wd', type=_decay, default=0.1, help='weight decay (default: 0.1)')
     c.add_argument('--factors', type=_positive, default=50, help='latent factors per user and movie (default: 50)')
     c.add_argument('--seed', type=int, default=42, help='random seed (default: 42)')
     c.add_argument('--user', type=int, default=196, help='user id to recommend for (default: 196)')
@@ -210,7 +216,8 @@ def _parser():
     return p
 
 # %% ../nbs/14_cli.ipynb #5e14c002
-_FLAG_FOR = {'user=...': '--user-col', 'item=...': '--item-col', 'rating=...': '--rating-col', 'as `path`': 'with --data'}
+_FLAG_FOR = {'user=...': '--user-col', 'item=...': '--item-col', 'rating=...': '--rating-col', 'as `path`': 'with --data', 'sep=...': '--sep',
+             'encoding=...': '--encoding', 'rating_range=(low, high)': '--rating-range LOW HIGH', 'n_factors=': '--factors ', 'outside rating_range': 'outside --rating-range'}
 
 def _message(e:BaseException, args) -> str:
     "One line for the error `e`, in the command line's words"

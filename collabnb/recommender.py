@@ -6,7 +6,7 @@ Docs: https://collabnb.github.io/collabnb/recommender.html.md"""
 
 # %% auto #0
 __all__ = ['ENGINES', 'damped_biases', 'bias_baseline', 'RatingRMSE', 'threads_for', 'UnknownIdError', 'Recommender',
-           'fold_in_errors']
+           'TrainingDiverged', 'StopIfDiverged', 'fold_in_errors']
 
 # %% ../nbs/11_recommender.ipynb #d8100f2f
 import math, os, time, warnings
@@ -15,7 +15,7 @@ from copy import deepcopy
 from torch.func import functional_call
 from fastai.collab import *
 from fastai.tabular.all import *
-from .ratings import RatingsError, check_ratings, rating_errors
+from .ratings import RatingsError, check_ratings, rating_errors, rating_scale
 from .vocab import Vocab, plain_id
 from .fast_data import rating_dls, RatingsPerSecond, idle_cores, training_threads, torch_threads
 from .distributed import init_distributed, shared_seed, DataParallel
@@ -122,6 +122,46 @@ class Recommender:
         if self.validation: res += f"; validation RMSE {self.validation['rmse']:.4f} on {self.validation['ratings']:,} held-out ratings"
         return res
 
+# %% ../nbs/11_recommender.ipynb #5e11b002
+class TrainingDiverged(ValueError):
+    "Training produced a loss that is not a finite number: the model is useless and is not kept"
+
+class StopIfDiverged(Callback):
+    "Stop training at the first batch whose loss is not finite; `diverged` then says what happened (raise it as `TrainingDiverged`)"
+    def __init__(self, lr=None): self.lr, self.diverged = lr, None
+    def before_fit(self): self.diverged = None
+    def after_batch(self):
+        loss = self.learn.loss
+        if isinstance(loss, Tensor) and not torch.isfinite(loss).all():
+            hint = f"lower the learning rate (lr={self.lr:g})" if self.lr else "lower the learning rate"
+            self.diverged = (f"training diverged: the {'training' if self.training else 'validation'} loss became {loss.item()} "
+                             f"in epoch {self.epoch + 1}; {hint} or check the ratings")
+            raise CancelFitException
+
+def _is_count(v) -> bool: return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) and v >= 1
+
+def _check_settings(recipe:dict, n_factors, valid_pct, threads):
+    "A `ValueError` naming the first setting that cannot train a model"
+    def finite(v, low): return isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v) and v >= low
+    checks = [('epochs', recipe['epochs'], _is_count(recipe['epochs']), 'a whole number from 1'),
+              ('bs', recipe['bs'], _is_count(recipe['bs']), 'a whole number from 1'),
+              ('lr', recipe['lr'], finite(recipe['lr'], 0) and recipe['lr'] > 0, 'a finite number above 0'),
+              ('wd', recipe['wd'], finite(recipe['wd'], 0), 'a finite number from 0'),
+              ('n_factors', n_factors, n_factors is None or _is_count(n_factors), 'a whole number from 1'),
+              ('valid_pct', valid_pct, finite(valid_pct, 0) and valid_pct < 1, 'a share from 0 to below 1'),
+              ('threads', threads, threads is None or _is_count(threads), 'a whole number from 1')]
+    for name, value, ok, what in checks:
+        if not ok: raise ValueError(f"{name} must be {what}, not {value!r}")
+
+def _check_memory(n_rows:int, n_factors, engine:str):
+    "A `ValueError` when the factor tables (with their gradients and optimizer state) would not fit in this machine's memory"
+    if n_factors is None or not hasattr(os, 'sysconf'): return
+    need = n_rows * n_factors * 4 * (4 if engine == 'adam' else 2)
+    have = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    if need > have:
+        raise ValueError(f"n_factors={n_factors:,} needs about {need / 2**30:,.0f} GiB for {n_rows:,} user and item rows (weights, gradients, "
+                         f"optimizer state); this machine has {have / 2**30:,.0f} GiB")
+
 # %% ../nbs/11_recommender.ipynb #c28a70a6
 def _fit(kind:Kind, engine:str, users:Vocab, items:Vocab, rows:pd.DataFrame, splits:tuple, recipe:dict, rating_range,
          n_factors:int, options:dict, progress:bool, world_size:int, threads=None) -> tuple:
@@ -132,13 +172,15 @@ def _fit(kind:Kind, engine:str, users:Vocab, items:Vocab, rows:pd.DataFrame, spl
     y = torch.tensor(rows.rating.to_numpy(np.float32))[:, None]
     setup = _engine(engine, model, recipe['wd'])
     dls = rating_dls(x, y, splits, max(1, recipe['bs'] // world_size), device=setup['device'], chunk=recipe['chunk'])
+    stop = StopIfDiverged(recipe['lr'])
     learn = Learner(dls, setup['model'], loss_func=kind.loss_func(spec), metrics=RatingRMSE() if len(splits[1]) else None,
-                    opt_func=setup['opt_func'], cbs=[RatingsPerSecond()] + setup['cbs'] + ([DataParallel()] if world_size > 1 else []))
+                    opt_func=setup['opt_func'], cbs=[RatingsPerSecond(), stop] + setup['cbs'] + ([DataParallel()] if world_size > 1 else []))
     learn.recorder.valid_metrics = len(splits[1]) > 0  # no 'valid_loss None' column when everything is training data
     quiet = not progress or rank_distrib() > 0
     with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()), \
          torch_threads(threads_for(model, engine, recipe['bs'], threads)):
         learn.fit_one_cycle(recipe['epochs'], recipe['lr'], wd=setup['wd'])
+    if stop.diverged: raise TrainingDiverged(stop.diverged)
     for name in ('loss_grad', 'loss', 'pred'):  # fastai keeps the last batch's outputs, with their autograd graph
         if isinstance(getattr(learn, name, None), Tensor): setattr(learn, name, getattr(learn, name).detach())
     return model, spec, learn
@@ -173,9 +215,10 @@ def train(
         except RuntimeError as e:
             warnings.warn(f"{e}: training with the 'adam' engine instead")
             engine, recipe = 'adam', _recipe(kind, 'adam', given)
+    _check_settings(recipe, n_factors, valid_pct, threads)
+    if rating_range is not None and not rating_range[0] < rating_range[1]: raise ValueError(f"rating_range must be (low, high) with low < high, not {rating_range!r}")
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
-    lo, hi = rating_range or (float(df.rating.min()), float(df.rating.max()))
-    if lo >= hi: raise RatingsError(f"every rating is {lo:g}: there is nothing to learn")
+    lo, hi = rating_range or rating_scale(df.rating)
     first = df.drop_duplicates('item')
     titles = {plain_id(i): str(t) for i, t in zip(first.item, first.title) if pd.notna(t)} if 'title' in df else None
     users, items = Vocab.from_values(df.user, *kind.ids('user', **options)), Vocab.from_values(df.item, *kind.ids('item', **options), titles=titles)
@@ -183,6 +226,7 @@ def train(
     if 'timestamp' in df: rows['timestamp'] = df.timestamp.to_numpy()
     world_size = init_distributed()  # 1 unless started by torchrun
     seed = shared_seed(seed)
+    _check_memory(users.n_rows + items.n_rows, n_factors, engine)
     everything = (np.arange(len(rows)), np.arange(0))
     splits = RandomSplitter(valid_pct=valid_pct, seed=seed)(range_of(rows)) if valid_pct else everything
     fit = lambda splits: _fit(kind, engine, users, items, rows, splits, recipe, (lo, hi), n_factors, options, progress, world_size, threads)
@@ -252,9 +296,14 @@ def row(self:Recommender, side:str, key) -> int:
         raise UnknownIdError(side, key, self.n_users if side == 'user' else self.n_items, close)
     return int(row)
 
+def _check_n(n, name='n', low=1):
+    if not (isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n >= low):
+        raise ValueError(f"{name} must be a whole number from {low}, not {n!r}")
+
 @patch
 def _top_rows(self:Recommender, user_rows, n:int, exclude_rated=True, chunk=256) -> tuple:
     "(item rows, scores) of the `n` best items of each user row, best first; -inf marks an excluded item"
+    _check_n(n)
     n_items, tops, values = self.n_items, [], []
     items = np.arange(1, n_items + 1)
     for start in range(0, len(user_rows), chunk):
@@ -308,6 +357,7 @@ def rating_counts(self:Recommender, side:str) -> np.ndarray:
 
 @patch
 def _similar(self:Recommender, side:str, key, n:int, min_ratings:int) -> tuple:
+    _check_n(n); _check_n(min_ratings, 'min_ratings', 0)
     row = self.row(side, key)
     vecs = self.vectors(side)
     sims = F.cosine_similarity(vecs, vecs[row][None])

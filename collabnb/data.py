@@ -9,6 +9,7 @@ __all__ = ['movielens_100k', 'load_ratings', 'load_movies', 'load_users', 'load_
            'epoch_coverage', 'collab_dls']
 
 # %% ../nbs/00_data.ipynb #d515eacd
+import re
 from fastai.collab import *
 from fastai.tabular.all import *
 
@@ -78,11 +79,19 @@ def top_crosstab(
     return table.reindex(index=top_users, columns=top_items)
 
 # %% ../nbs/00_data.ipynb #358015ef
+def _short_title(title, width=28) -> str:
+    "`title` cut to `width` characters, keeping a trailing ' (year)' whole: 'Silence of the Lambs… (1991)'"
+    title = str(title)
+    if len(title) <= width: return title
+    year = re.search(r' \(\d{4}\)$', title)
+    tail = year.group(0) if year else ''
+    return title[:width - len(tail) - 1].rstrip(' ,') + '…' + tail
+
 def plot_crosstab(table:pd.DataFrame, ax=None, figsize=(9, 7)):
     "Heat map of a user x item table (from `top_crosstab`) with each rating written in its cell"
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     im = ax.imshow(table.values.astype(float), cmap='viridis', vmin=1, vmax=5)
-    ax.set_xticks(range(table.shape[1]), [str(c)[:28] for c in table.columns], rotation=75, ha='right', fontsize=8)
+    ax.set_xticks(range(table.shape[1]), [_short_title(c) for c in table.columns], rotation=75, ha='right', fontsize=8)
     ax.set_yticks(range(table.shape[0]), table.index, fontsize=8)
     ax.set_xlabel(table.columns.name); ax.set_ylabel(table.index.name)
     for (i, j), v in np.ndenumerate(table.values):

@@ -36,6 +36,7 @@ def shared_seed(seed=None):
 class DataParallel(Callback):
     "Train with `DistributedDataParallel`: shard the training loader by rank and average gradients across processes"
     order = TrainEvalCallback.order + 1  # after the model is moved to the device
+    def __init__(self): super().__init__()  # no settings (and no list of fastai's event hooks in its signature)
     def before_fit(self):
         rank, world_size = dist.get_rank(), dist.get_world_size()
         dl = self.dls.train

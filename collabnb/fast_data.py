@@ -129,6 +129,7 @@ def tensor_collab_dls(
 class RatingsPerSecond(Callback):
     "Show the training throughput, in ratings per second, in the progress bar's comment"
     order = ProgressCallback.order + 1
+    def __init__(self): super().__init__()  # no settings (and no list of fastai's event hooks in its signature)
     def before_train(self): self.start, self.seen = time.perf_counter(), 0
     def after_batch(self):
         if not self.training: return

@@ -11,6 +11,10 @@ Then it finishes what smalldocs leaves to Quarto: pages are renamed as Quarto na
 notebook's `output-file`, e.g. `00_data.ipynb` -> `data.html`), links to the published site become
 relative (the site works from any folder), KaTeX, which smalldocs loads from a CDN, is copied in
 from the npm registry, and the theme's Google Fonts import is dropped, so that pages load offline.
+Three things a reader would otherwise see are mended on the way: signatures of classes that a
+notebook defines name them as the package does (not `__main__.Recommender`), search snippets show
+math as text (`μ + b_u`, not `\mu + b_u`), and page descriptions in the `<meta>` tags lose their
+Markdown backticks.
 
     python tools/build_docs.py
 """
@@ -35,7 +39,10 @@ def process_notebooks() -> Path:
     refresh_quarto_yml()
     _build_modidx()
     shutil.rmtree(root/'_proc', ignore_errors=True)
-    return Path(proc_nbs(get_config().nbs_path))
+    proc = Path(proc_nbs(get_config().nbs_path))
+    for nb in proc.rglob('*.ipynb'):  # show_doc ran in the notebook, where the classes it defines live in __main__
+        nb.write_text(nb.read_text().replace('__main__.', ''))
+    return proc
 
 def render(proc:Path, dest:Path):
     "smalldocs render of `proc` moved to `dest`; fails on any warning other than the expected ones"
@@ -64,6 +71,15 @@ def fetch_katex(dest:Path):
         with tarfile.open(next(Path(tmp).glob('katex-*.tgz'))) as tgz: tgz.extractall(tmp, filter='data')
         shutil.copytree(Path(tmp)/'package'/'dist', dest)
 
+_math = {'hat': '', 'mu': 'μ', 'sigma': 'σ', 'lambda': 'λ', 'eta': 'η', 'approx': '≈', 'cdot': '·', 'top': 'ᵀ', 'sum': 'Σ',
+         'times': '×', 'le': '≤', 'ge': '≥', 'min': 'min', 'max': 'max', 'mathrm': '', 'frac': ''}
+_math_re = re.compile(r'\\(' + '|'.join(sorted(_math, key=len, reverse=True)) + r')(?![a-zA-Z])|\\[,;! ]')
+
+def plain_math(text:str) -> str:
+    "LaTeX commands of `text` as the characters they stand for, for search snippets (`\\hat r` -> `r̂`, `2\\,wd` -> `2 wd`)"
+    text = re.sub(r'\\hat\s*\{?([A-Za-z])\}?', '\\1\u0302', text)  # \hat r -> r̂
+    return _math_re.sub(lambda m: _math.get(m.group(1), ' ') if m.group(1) else ' ', text)
+
 def finish(site:Path, renames:dict, site_url:str):
     "Rename pages as Quarto would, make links to `site_url` relative (the sitemap keeps it), serve KaTeX locally"
     for old, new in renames.items(): (site/old).rename(site/new)
@@ -77,6 +93,11 @@ def finish(site:Path, renames:dict, site_url:str):
         up = '../' * (len(f.relative_to(site).parts) - 1)
         text = text.replace(base, up)
         if KATEX_CDN in text: uses_katex = True; text = text.replace(KATEX_CDN, f'{up}site_libs/katex')
+        if f.name == 'search.json':
+            entries = json.loads(text)
+            for e in entries: e['text'] = plain_math(e.get('text', ''))
+            text = json.dumps(entries, ensure_ascii=False)
+        else: text = re.sub(r'(<meta [^>]*content=")([^"]*)', lambda m: m.group(1) + m.group(2).replace('`', ''), text)
         f.write_text(text)
     sitemap = site/'sitemap.xml'  # search engines need absolute addresses: the published site's
     if sitemap.exists():

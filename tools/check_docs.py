@@ -5,8 +5,13 @@ are tested away from the server root) in Debian's Chromium driven by Playwright 
 browser). Every page must load with no console error or failed request and have its title, sidebar
 and table of contents; every internal link and anchor must resolve; every notebook must have a page
 and every exported symbol its `show_doc` signature; figures must be real images; search must find a
-symbol and a chapter phrase; no notebook syntax may leak into the text. Screenshots of three pages
-go to ci-artifacts/screenshots/. Prints one PASS/FAIL line per check and exits 1 on any failure.
+symbol and a chapter phrase; no notebook syntax may leak into the text. Beyond loading, each page
+is read as a reader meets it: no Markdown link syntax, `__main__.` or progress-bar residue in the
+text, no signature that lists fastai's event hooks, no words about our own issues, readable tables,
+meta descriptions without Markdown; search results must pass WCAG AA contrast and show math as
+text; at 390 px the opened sidebar's entries must be tappable (not under the sticky header) and the
+page's contents list visible. Screenshots of the home, reference, search and a phone-sized page go
+to ci-artifacts/screenshots/. Prints one PASS/FAIL line per check and exits 1 on any failure.
 
     python tools/check_docs.py
 """
@@ -25,7 +30,10 @@ FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '-
 # pages whose figures the chapter is about: page -> how many images it must show at least
 FIGURES = {'data.html': 1, 'training.html': 1, 'dot_product.html': 1, 'weight_decay.html': 2,
            'interpretation.html': 2, 'bootstrapping.html': 1, 'deep_learning.html': 1}
-LEAKS = ['#|', ':::', '{target=', 'output-file:', '<!-- WARNING']
+LEAKS = ['#|', ':::', '{target=', 'output-file:', '<!-- WARNING', '](', '__main__.']
+PROGRESS = re.compile(r'\d+\.\d+% \[\d+/\d+')  # a console progress bar's frame: '100.00% [5/5 00:09<00:00]'
+ISSUE_WORDS = re.compile(r'\b(the|this|that) [\w-]+ issue\b', re.I)  # readers know pages and sections, not our issues
+RAW_TEX = re.compile(r'\\(hat|mu|sigma|lambda|approx|cdot|frac|sum|mathrm)(?![a-zA-Z])|\\,')
 results = []
 
 def check(ok, what):
@@ -46,11 +54,10 @@ def page_name(nb):
 def visit(page, url):
     "Open `url` and return what the checks need, with the console errors and failed requests seen on the way"
     errors = []
-    # the browser's own request for /favicon.ico (the site sets none) is not a page error
-    page.on('console', lambda m: m.type == 'error' and 'favicon.ico' not in (m.location or {}).get('url', '') and errors.append(m.text))
+    page.on('console', lambda m: m.type == 'error' and errors.append(m.text))
     page.on('pageerror', lambda e: errors.append(str(e)))
     page.on('requestfailed', lambda r: errors.append(f'{r.url} {r.failure}'))
-    page.on('response', lambda r: r.status >= 400 and not r.url.endswith('/favicon.ico') and errors.append(f'{r.url} HTTP {r.status}'))
+    page.on('response', lambda r: r.status >= 400 and errors.append(f'{r.url} HTTP {r.status}'))
     page.goto(url, wait_until='load')
     page.wait_for_load_state('networkidle')
     info = page.evaluate('''() => ({
@@ -61,6 +68,9 @@ def visit(page, url):
         links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
         images: Array.from(document.querySelectorAll('main img, #quarto-document-content img')).map(i => [i.complete, i.naturalWidth]),
         text: document.body.innerText,
+        metas: Array.from(document.querySelectorAll('meta[content]')).filter(m => /description/.test(m.getAttribute('name') || m.getAttribute('property') || '')).map(m => m.content),
+        favicon: !!document.querySelector('link[rel~="icon"]'),
+        cellPadding: Array.from(document.querySelectorAll('table.dataframe td')).slice(0, 1).map(td => parseFloat(getComputedStyle(td).paddingLeft)),
         signatures: Array.from(document.querySelectorAll('h3[id], h4[id]')).map(h => {
             let n = h.nextElementSibling; while (n && !n.querySelector('pre') && n.tagName !== 'PRE') n = n.nextElementSibling;
             return [h.id, n ? n.textContent : ''];
@@ -75,6 +85,38 @@ def search(page, base, query):
     page.locator('.smalldocs-search input:visible').first.fill(query)
     page.wait_for_selector('.smalldocs-search-results a.search-result', timeout=5000)
     return page.eval_on_selector_all('.smalldocs-search-results a.search-result', 'els => els.map(e => e.href)')
+
+# WCAG's contrast ratio of each shown search result's text (title, section, snippet) against the background it is drawn on
+CONTRAST_JS = '''() => {
+    const rgb = s => s.match(/[\\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const bg = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+    const blend = (fg, back) => fg.length > 3 ? fg.slice(0, 3).map((c, i) => c * fg[3] + back[i] * (1 - fg[3])) : fg;
+    return Array.from(document.querySelectorAll('.smalldocs-search-results .search-result *')).filter(e => e.childElementCount === 0 && e.textContent.trim()).map(e => {
+        const back = bg(e), fore = blend(rgb(getComputedStyle(e).color), back);
+        const [a, b] = [lum(fore), lum(back)].sort((x, y) => y - x);
+        return [e.className, (a + 0.05) / (b + 0.05)];
+    });
+}'''
+
+PHONE_JS = '''() => {
+    const links = Array.from(document.querySelectorAll('#quarto-sidebar a.sidebar-link')).slice(0, 6);
+    const hidden = links.filter(a => { const r = a.getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                                       return !(e && (a.contains(e) || e.contains(a))); }).map(a => a.textContent.trim());
+    const toc = Array.from(document.querySelectorAll('#TOC a')).filter(a => a.getBoundingClientRect().height > 0).length;
+    return {hidden, toc, links: links.length};
+}'''
+
+def phone(browser, base, name):
+    "Open `name` at 390 px wide, open the sidebar: its first entries that cannot be tapped, and how many contents entries show"
+    page = browser.new_page(viewport={'width': 390, 'height': 844})
+    page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
+    page.locator('[aria-controls="quarto-sidebar"]').first.click()
+    page.wait_for_timeout(500)
+    res = page.evaluate(PHONE_JS)
+    if name == 'data.html': page.screenshot(path=str(shots/'phone-sidebar.png'))
+    page.close()
+    return res
 
 def main():
     if not check(site.is_dir(), f'{site} exists (run python tools/build_docs.py)'): return 1
@@ -97,7 +139,13 @@ def main():
                   f'{name}: {len(imgs)} images, all loaded (needs {FIGURES.get(name, 0)})')
             leaks = [l for l in LEAKS if l in i['text']]
             check(not leaks, f'{name}: no notebook syntax in the text ({leaks})')
-            if name in ('index.html', 'data.html', 'interpretation.html'):
+            bars, words = PROGRESS.findall(i['text']), ISSUE_WORDS.findall(i['text'])
+            check(not bars and not words, f'{name}: no progress-bar residue or words about our issues ({bars[:2]}, {words[:2]})')
+            hooks = [s for s, sig in i['signatures'] if 'before_fit=' in sig or 'after_create=' in sig]
+            check(not hooks, f"{name}: no signature lists fastai's event hooks ({hooks[:3]})")
+            check(not any('`' in m for m in i['metas']) and i['favicon'], f'{name}: meta descriptions without Markdown, and a favicon')
+            check(all(p >= 4 for p in i['cellPadding']), f'{name}: table cells have room ({i["cellPadding"]} px)')
+            if name in ('index.html', 'data.html', 'interpretation.html', 'reference.html'):
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(shots/name.replace('.html', '.png')), full_page=False)
             page.close()
@@ -123,6 +171,9 @@ def main():
         nbs = sorted(p for p in (root/'nbs').rglob('*.ipynb') if not p.name.startswith('_') and '.ipynb_checkpoints' not in p.parts)
         missing = [p.name for p in nbs if page_name(p) not in info]
         check(not missing, f'every notebook has a page ({len(nbs)} notebooks; missing {missing})')
+        home = {urlparse(l).path.rsplit('/', 1)[-1] for l in info['index.html']['links']}
+        unlinked = [page_name(p) for p in nbs if page_name(p) not in home]
+        check(not unlinked, f"the home page links every notebook's page ({unlinked[:5]})")
 
         from collabnb._modidx import d
         no_sig = []
@@ -139,6 +190,15 @@ def main():
         for query, expect in (('DotProductBias', 'dot_product.html'), ('weight decay', 'weight_decay.html')):
             hits = search(page, base, query)
             check(any(expect in h for h in hits), f'search {query!r} finds {expect} ({len(hits)} results)')
+            low = [(c, round(r, 2)) for c, r in page.evaluate(CONTRAST_JS) if r < 4.5]
+            check(not low, f'search {query!r}: every result line meets WCAG AA contrast (4.5:1) ({low[:3]})')
+            if query == 'weight decay': page.screenshot(path=str(shots/'search.png'))
+        tex = [e['href'] for e in json.loads((site/'search.json').read_text()) if RAW_TEX.search(e.get('text', ''))]
+        check(not tex, f'search snippets show math as text, not LaTeX ({tex[:3]})')
+        for name in ('index.html', 'data.html', 'recommender.html'):
+            p = phone(browser, base, name)
+            check(not p['hidden'] and p['links'] and p['toc'] > 0,
+                  f"{name} at 390 px: sidebar entries tappable (hidden: {p['hidden']}), contents list shown ({p['toc']} entries)")
         browser.close()
     httpd.shutdown()
     print(f'{sum(results)} passed, {len(results) - sum(results)} failed')

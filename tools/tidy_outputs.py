@@ -2,7 +2,7 @@
 
 `nbdev-test --save` runs notebooks outside Jupyter, so fastprogress draws its bars as console text
 redrawn with carriage returns: hundreds of KB per training run. This keeps, for each stream output,
-only what a terminal would show once the run is over (the epoch table), and drops the warnings that
+only what a terminal would show once the run is over (the epoch table, without the bar's last frame), and drops the warnings that
 libraries print to stderr (deprecations inside torch and fastai, which say nothing about the notebook).
 Figures stay at the size a reader sees when running the notebook; their saved PNGs are stored with a
 256-colour palette (a plot has few colours), about a third of the bytes.
@@ -25,9 +25,10 @@ def terminal_text(text):
             else: buf.append(ch)
             pos += 1
         line = ''.join(buf).replace('\u2588', '').rstrip()
-        if line: lines.append(line)
+        if line and not _bar.search(line): lines.append(line)
     return '\n'.join(lines) + ('\n' if lines else '')
 
+_bar = re.compile(r'\|\| *\d+\.\d+% \[\d+/\d+ ')  # the last frame of a console progress bar: '|| 100.00% [5/5 00:09<00:00]'
 _warning = re.compile(r'^\S.*:\d+: \w*Warning: ')
 _torch_log = re.compile(r'^[WIE]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+\] ')  # PyTorch's C++ log lines
 

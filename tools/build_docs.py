@@ -11,10 +11,12 @@ Then it finishes what smalldocs leaves to Quarto: pages are renamed as Quarto na
 notebook's `output-file`, e.g. `00_data.ipynb` -> `data.html`), links to the published site become
 relative (the site works from any folder), KaTeX, which smalldocs loads from a CDN, is copied in
 from the npm registry, and the theme's Google Fonts import is dropped, so that pages load offline.
-Three things a reader would otherwise see are mended on the way: signatures of classes that a
+Four things a reader would otherwise see are mended on the way: signatures of classes that a
 notebook defines name them as the package does (not `__main__.Recommender`), search snippets show
-math as text (`μ + b_u`, not `\mu + b_u`), and page descriptions in the `<meta>` tags lose their
-Markdown backticks.
+math as text (`μ + b_u`, not `\\mu + b_u`), page descriptions in the `<meta>` tags lose their
+Markdown backticks, and the contents list marks the section being read (smalldocs marks a section
+only once its heading has scrolled up under the header, so a reader looking at a section's first
+lines saw the previous one marked).
 
     python tools/build_docs.py
 """
@@ -104,6 +106,10 @@ def finish(site:Path, renames:dict, site_url:str):
         loc_re = re.compile(rf'<loc>(?:{re.escape(base)})?({names})</loc>')
         sitemap.write_text(loc_re.sub(lambda m: f'<loc>{base}{renames[m.group(1)]}</loc>', sitemap.read_text()))
     if uses_katex: fetch_katex(site/'site_libs'/'katex')
+    js = site/'site_libs'/'smalldocs.js'
+    spy = 'const top = (header ? header.offsetHeight : 0) + 24;'
+    if spy not in js.read_text(): sys.exit(f'{js}: the contents-list code changed; update the patch in tools/build_docs.py')
+    js.write_text(js.read_text().replace(spy, 'const top = Math.max((header ? header.offsetHeight : 0) + 24, window.innerHeight / 3);'))
     for css in (site/'site_libs').rglob('*.css'):  # Bootswatch themes import Google Fonts; offline, fall back to system fonts
         css.write_text(re.sub(r'@import url\((["\']?)https?://[^)]*\1\);?', '', css.read_text()))
 

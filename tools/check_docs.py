@@ -5,13 +5,14 @@ are tested away from the server root) in Debian's Chromium driven by Playwright 
 browser). Every page must load with no console error or failed request and have its title, sidebar
 and table of contents; every internal link and anchor must resolve; every notebook must have a page
 and every exported symbol its `show_doc` signature; figures must be real images; search must find a
-symbol and a chapter phrase; no notebook syntax may leak into the text. Beyond loading, each page
-is read as a reader meets it: no Markdown link syntax, `__main__.` or progress-bar residue in the
-text, no signature that lists fastai's event hooks, no words about our own issues, readable tables,
-meta descriptions without Markdown; search results must pass WCAG AA contrast and show math as
-text; at 390 px the opened sidebar's entries must be tappable (not under the sticky header) and the
-page's contents list visible. Screenshots of the home, reference, search and a phone-sized page go
-to ci-artifacts/screenshots/. Prints one PASS/FAIL line per check and exits 1 on any failure.
+symbol and a chapter phrase; no notebook syntax may leak into the text. Beyond loading, each page is
+read as a reader meets it: no Markdown link syntax, `__main__.` or progress-bar residue in the text,
+no signature that lists fastai's event hooks, no words about our own issues, readable tables, meta
+descriptions without Markdown, a contents list that marks the section being read; search results
+must pass WCAG AA contrast and show math as text; at 390 px the opened sidebar's entries must be
+tappable (not under the sticky header) and the page's contents list visible. Screenshots of the
+home, reference, search and a phone-sized page go to ci-artifacts/screenshots/.
+Prints one PASS/FAIL line per check and exits 1 on any failure.
 
     python tools/check_docs.py
 """
@@ -97,6 +98,20 @@ CONTRAST_JS = '''() => {
         const [a, b] = [lum(fore), lum(back)].sort((x, y) => y - x);
         return [e.className, (a + 0.05) / (b + 0.05)];
     });
+}'''
+
+# Scroll each of the first sections' headings a third of the way down the window: the contents list must mark that section
+SPY_JS = '''async () => {
+    const links = Array.from(document.querySelectorAll('#TOC a.nav-link')).slice(1, 6), wrong = [];
+    for (const a of links) {
+        const h = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+        window.scrollTo({top: h.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.3, behavior: 'instant'});
+        document.dispatchEvent(new Event('scroll'));
+        await new Promise(r => setTimeout(r, 50));
+        const on = document.querySelector('#TOC a.nav-link.active');
+        if (on !== a) wrong.push([a.textContent.trim(), on ? on.textContent.trim() : null]);
+    }
+    return wrong;
 }'''
 
 PHONE_JS = '''() => {
@@ -195,6 +210,10 @@ def main():
             if query == 'weight decay': page.screenshot(path=str(shots/'search.png'))
         tex = [e['href'] for e in json.loads((site/'search.json').read_text()) if RAW_TEX.search(e.get('text', ''))]
         check(not tex, f'search snippets show math as text, not LaTeX ({tex[:3]})')
+        for name in ('data.html', 'recommender.html'):
+            page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
+            wrong = page.evaluate(SPY_JS)
+            check(not wrong, f'{name}: the contents list marks the section being read ({wrong[:3]})')
         for name in ('index.html', 'data.html', 'recommender.html'):
             p = phone(browser, base, name)
             check(not p['hidden'] and p['links'] and p['toc'] > 0,

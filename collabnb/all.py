@@ -14,6 +14,7 @@ from .saving import *
 from .evaluate import *
 from .spec import *
 from .benchmark import *
+from .rate_films import *
 from .data import *
 from .latent_factors import *
 from .training import *

@@ -18,6 +18,11 @@ Markdown backticks, and the contents list marks the section being read (smalldoc
 only once its heading has scrolled up under the header, so a reader looking at a section's first
 lines saw the previous one marked).
 
+The "Rate a few films" page needs its model beside it: the page's recommender is trained on MovieLens
+100K (`rate_films_recommender`, a few seconds) and written as `rate_films_model.js` into the processed
+notebooks, which `_quarto.yml` lists as a resource of the site. The trained model is also saved as
+`_proc/rate_films.collabnb`, for tools/check_docs.py to compare the page with Python.
+
     python tools/build_docs.py
 """
 import json, os, re, shutil, subprocess, sys, tarfile, tempfile
@@ -45,6 +50,14 @@ def process_notebooks() -> Path:
     for nb in proc.rglob('*.ipynb'):  # show_doc ran in the notebook, where the classes it defines live in __main__
         nb.write_text(nb.read_text().replace('__main__.', ''))
     return proc
+
+def write_page_model(proc:Path):
+    "Train the model of the 'Rate a few films' page and write it beside the page (and, for the checks, as a model file)"
+    from collabnb.rate_films import rate_films_recommender, write_browser_model
+    import collabnb.saving  # gives Recommender its save
+    rec = rate_films_recommender()
+    write_browser_model(rec, proc/'rate_films_model.js')
+    rec.save(proc/'rate_films.collabnb')
 
 def render(proc:Path, dest:Path):
     "smalldocs render of `proc` moved to `dest`; fails on any warning other than the expected ones"
@@ -116,6 +129,7 @@ def finish(site:Path, renames:dict, site_url:str):
 if __name__ == '__main__':
     from nbdev.config import get_config
     proc = process_notebooks()
+    write_page_model(proc)
     site = root/'_docs'
     render(proc, site)
     finish(site, output_files(proc), get_config().doc_host + get_config().doc_baseurl)

@@ -10,8 +10,11 @@ read as a reader meets it: no Markdown link syntax, `__main__.` or progress-bar 
 no signature that lists fastai's event hooks, no words about our own issues, readable tables, meta
 descriptions without Markdown, a contents list that marks the section being read; search results
 must pass WCAG AA contrast and show math as text; at 390 px the opened sidebar's entries must be
-tappable (not under the sticky header) and the page's contents list visible. Screenshots of the
-home, reference, search and a phone-sized page go to ci-artifacts/screenshots/.
+tappable (not under the sticky header) and the page's contents list visible. "Rate a few films" is
+used as a reader uses it: rate films (one found by its title), get a list, take a rating back; each
+list must be the one `Recommender.add_user` + `recommend` give in Python for the same ratings, and the
+page must work opened from the disk with every network request refused. Screenshots of the home,
+reference, search, "Rate a few films" and a phone-sized page go to ci-artifacts/screenshots/.
 Prints one PASS/FAIL line per check and exits 1 on any failure.
 
     python tools/check_docs.py
@@ -133,6 +136,68 @@ def phone(browser, base, name):
     page.close()
     return res
 
+def rated_list(page):
+    "The page's ratings ({item row: stars}) and its recommendations [(title, prediction)]"
+    return page.evaluate('''() => ({
+        ratings: Object.fromEntries(Array.from(document.querySelectorAll('.rate-choices li')).map(li =>
+            [li.dataset.row, li.querySelectorAll('button.on').length]).filter(([r, n]) => n > 0)),
+        list: Array.from(document.querySelectorAll('.rate-results li')).map(li =>
+            [li.querySelector('.rate-title').textContent, parseFloat(li.querySelector('.rate-prediction').textContent)]),
+    })''')
+
+def rate(page, title, stars):
+    "Click `stars` on `title` in the page's list of films, finding it by its title first if it is not offered"
+    film = page.locator('.rate-choices li').filter(has=page.locator('.rate-title', has_text=title))
+    if not film.count():
+        page.fill('#rate-find', title); page.dispatch_event('#rate-find', 'change')
+    film.first.locator(f'button[data-rating="{stars}"]').click()
+
+@functools.cache
+def page_recommender():
+    "The page's model, as the build saved it"
+    from collabnb.all import Recommender
+    return Recommender.load(root/'_proc'/'rate_films.collabnb')
+
+def same_list(shown:list, ratings:dict) -> tuple:
+    "Whether the page's list `shown` is what Python recommends for its `ratings` ({page row: stars}); and Python's list"
+    from copy import deepcopy
+    rec = deepcopy(page_recommender())
+    want = rec.add_user('you', {rec.items[int(r) + 1]: v for r, v in ratings.items()}).recommend('you')
+    want = list(zip(want.title, want.prediction.round(3)))
+    same = len(shown) == len(want) == 10 and all(t == w and abs(p - q) < 0.006 for (t, p), (w, q) in zip(shown, want))  # shown to 2 decimals
+    return same, want
+
+def check_rate_films(browser, base):
+    "Use 'Rate a few films' from the server's subfolder, compare each list with Python's, then open it from the disk, offline"
+    name = 'rate_films.html'
+    page = browser.new_page(viewport={'width': 1280, 'height': 1000})
+    errors = []
+    page.on('console', lambda m: m.type == 'error' and errors.append(m.text)); page.on('pageerror', lambda e: errors.append(str(e)))
+    page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
+    steps = [('no rating', None, 0), ('a 5 for Star Wars', 'Star Wars (1977)', 5), ('a 1 for Scream', 'Scream (1996)', 1),
+             ('a 4 found by title', 'Wallace & Gromit: The Best of Aardman Animation (1996)', 4), ('the 1 taken back', 'Scream (1996)', 1)]
+    for what, title, stars in steps:
+        if title: rate(page, title, stars)
+        got = rated_list(page)
+        same, want = same_list(got['list'], got['ratings'])
+        check(same, f"{name}, {what}: the page recommends what Python does ({got['list'][:2]} vs {want[:2]})")
+    check(len(rated_list(page)['ratings']) == 2, f'{name}: a second click on the same star takes the rating back')
+    page.locator('#rate-films').scroll_into_view_if_needed()
+    shots.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(shots/'rate_films.png'))
+    check(not errors, f'{name}: no console error while rating ({errors[:3]})')
+    page.close()
+    offline = browser.new_context()
+    refused = []
+    offline.route('**/*', lambda route: route.continue_() if route.request.url.startswith('file:') else (refused.append(route.request.url), route.abort()))
+    page = offline.new_page(); errors.clear()
+    page.on('console', lambda m: m.type == 'error' and errors.append(m.text)); page.on('pageerror', lambda e: errors.append(str(e)))
+    page.goto((site/name).resolve().as_uri(), wait_until='load')
+    rate(page, 'Star Wars (1977)', 5)
+    got = rated_list(page)
+    check(same_list(got['list'], got['ratings'])[0] and not errors,
+          f'{name} opened from the disk, offline: rates and recommends with no console error ({errors[:3]}; {len(refused)} requests refused)')
+    offline.close()
+
 def main():
     if not check(site.is_dir(), f'{site} exists (run python tools/build_docs.py)'): return 1
     httpd = serve(root)
@@ -214,6 +279,7 @@ def main():
             page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
             wrong = page.evaluate(SPY_JS)
             check(not wrong, f'{name}: the contents list marks the section being read ({wrong[:3]})')
+        check_rate_films(browser, base)
         for name in ('index.html', 'data.html', 'recommender.html'):
             p = phone(browser, base, name)
             check(not p['hidden'] and p['links'] and p['toc'] > 0,

@@ -1,0 +1,197 @@
+"""Large data, end to end: a ratings CSV shaped like ml-25m, trained with collabnb's defaults, beside LIBMF.
+Not tests: each part prints what it measured, with ratios taken in the same run.
+
+    python benchmarks/large_data.py                          # every part, on /tmp/collabnb-r25m.csv (written first if missing)
+    python benchmarks/large_data.py --only read libmf        # some parts
+    python benchmarks/large_data.py --csv r5m.csv --ratings 5000000   # a smaller file
+
+1. read: reading and checking the file, `read_ratings` against the recipe collabnb used before (pandas' read_csv,
+   then a sort by time and `drop_duplicates` to merge repeated pairs).
+2. cli: the README's command, `collabnb train --data FILE --user-col userId --item-col movieId --rating-col rating
+   --epochs 5`, then `collabnb recommend`, each in a fresh process: wall time, peak memory, validation RMSE.
+3. libmf: training on the same rows with the same threads (2) and factors (50), LIBMF against collabnb's engine for
+   large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits and validation MSE on the
+   same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
+       pip download --no-deps --no-binary :all: libmf==0.9.2 && tar xzf libmf-0.9.2.tar.gz && cd libmf-0.9.2 &&
+       g++ -O3 -march=native -DUSEAVX -DUSEOMP -fopenmp -shared -fPIC -std=c++11 src_cpp/*.cpp -o libmf_avx.so &&
+       pip install --no-deps . && export LIBMF_OBJ=$PWD/libmf_avx.so
+4. kinds: every kind on the file with the engine it gets by default: the summary line `train` prints before it
+   starts (its time estimate and ratings/s) and the memory then; the process is stopped there.
+5. accuracy: on a sample of the file, the default recipe before (Adam, batches of 1,024) and the one chosen now
+   for large data, validated on the same held-out ratings.
+
+The synthetic file: `fast_training.synthetic_ratings` (162,541 users, 59,047 items, 25,000,095 draws with long-tailed
+activity and popularity; 20,341,982 distinct pairs), with random timestamps, as userId,movieId,rating,timestamp.
+"""
+import argparse, contextlib, io, os, re, resource, subprocess, sys, time, warnings
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+warnings.filterwarnings('ignore')
+sys.path.insert(0, str(Path(__file__).parent))
+from fast_training import synthetic_ratings, synthetic_dls, EpochClock, peak_gb, reset_peak
+
+COLS = ['--user-col', 'userId', '--item-col', 'movieId', '--rating-col', 'rating']
+
+def make_csv(path:Path, n:int):
+    "Write the synthetic ratings as a CSV like ml-25m's ratings.csv"
+    x, y, _, _ = synthetic_ratings(n)
+    df = pd.DataFrame({'userId': x[:, 0].numpy(), 'movieId': x[:, 1].numpy(), 'rating': y[:, 0].numpy().astype(np.float64),
+                       'timestamp': np.random.default_rng(0).integers(789_652_009, 1_574_327_703, n)})
+    df.to_csv(path, index=False, float_format='%g')
+
+def merge_as_before(df:pd.DataFrame, duplicates:str) -> pd.DataFrame:
+    "How `check_ratings` merged repeated (user, item) pairs before: hashing the pairs, a sort by time, drop_duplicates"
+    repeated = df.duplicated(['user', 'item'])
+    if not repeated.any(): return df
+    if 'timestamp' in df: df = df.sort_values('timestamp', kind='stable')
+    return df.drop_duplicates(['user', 'item'], keep=duplicates).sort_index()
+
+def bench_read(path):
+    import collabnb.ratings as ratings
+    print("== 1. read and check")
+    rows = {}
+    now = ratings._merge_duplicates
+    for name, merge in (('before: repeated pairs merged by pandas (hash, sort by time, drop_duplicates)', merge_as_before),
+                        ('collabnb read_ratings (one sort of the pairs, then counting)', now)):
+        ratings._merge_duplicates = merge
+        try:
+            start = time.perf_counter(); df = ratings.read_ratings(path, 'userId', 'movieId', 'rating'); secs = time.perf_counter() - start
+        finally: ratings._merge_duplicates = now
+        rows[name] = dict(seconds=secs, ratings=len(df))
+        del df
+    res = pd.DataFrame(rows).T
+    res['speed-up'] = res.seconds.iloc[0] / res.seconds
+    print(res.to_string(float_format=lambda v: f'{v:,.2f}'))
+
+def child(cmd) -> dict:
+    "Run `cmd`; its wall time, peak memory (GB, from /proc) and output"
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
+    peak = 0.
+    while proc.poll() is None:
+        peak = max(peak, _hwm(proc.pid)); time.sleep(0.05)
+    out = proc.stdout.read()
+    return dict(seconds=time.perf_counter() - start, peak_gb=peak, rc=proc.returncode, out=out)
+
+def _hwm(pid) -> float:
+    try: return next(int(l.split()[1]) for l in open(f'/proc/{pid}/status') if l.startswith('VmHWM')) / 2**20
+    except (OSError, StopIteration): return 0.
+
+def bench_cli(path, model):
+    print("\n== 2. end to end with the defaults: collabnb train (5 epochs), then collabnb recommend")
+    train = child(['collabnb', 'train', '--data', str(path), *COLS, '--epochs', '5', '-o', str(model)])
+    recommend = child(['collabnb', 'recommend', str(model), '--user', '1'])
+    for name, r in (('train', train), ('recommend', recommend)):
+        if r['rc']: print(r['out'][-2000:]); raise SystemExit(f'collabnb {name} failed')
+    print(next(l for l in train['out'].splitlines() if l.startswith('training the')))
+    rmse = float(re.search(r'validation RMSE ([\d.]+)', train['out']).group(1))
+    total = train['seconds'] + recommend['seconds']
+    print(f"train {train['seconds']:.1f} s (peak {train['peak_gb']:.2f} GB), recommend {recommend['seconds']:.1f} s "
+          f"(peak {recommend['peak_gb']:.2f} GB): {total:.1f} s from CSV to the first recommendations; "
+          f"validation RMSE {rmse:.4f} (MSE {rmse ** 2:.4f})")
+    return rmse
+
+def libmf_module():
+    "LIBMF's Python binding (quietly: it prints where its library is), or None"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()): from libmf import mf
+        return mf
+    except (ImportError, OSError): return None
+
+def bench_libmf(n, threads=2, epochs=(5, 20)):
+    from fastai.learner import Learner
+    from fastai.data.core import DataLoaders
+    from fastai.losses import MSELossFlat
+    from fastai.torch_core import set_seed
+    from collabnb.dot_product import DotProductBias
+    from collabnb.fused import FusedSGD, StrataDL, n_blocks_for, fused_kernel
+    from collabnb.fast_data import torch_threads
+    print(f"\n== 3. training alone, {threads} threads, 50 factors, the same rows and the same 100,000 held out")
+    x, y, n_users, n_items = synthetic_ratings(n)
+    rows = {}
+    mf = libmf_module()
+    if mf is None: print("LIBMF is not installed: see this script's docstring for how to build it")
+    else:
+        data = np.concatenate([x.numpy().astype(np.float32), y.numpy()], 1)
+        train, valid = data[100_000:], data[:100_000]
+        for e in epochs:
+            model = mf.MF(k=50, nr_threads=threads, nr_iters=e, quiet=True)
+            start = time.perf_counter(); model.fit(train); secs = time.perf_counter() - start
+            pred = model.predict(np.asfortranarray(valid[:, :2]))  # the binding reads its (n, 2) input column by column
+            rows[f'LIBMF (AVX, OpenMP), {e} iterations'] = dict(ratings_per_s=len(train) * e / secs, seconds=secs,
+                                                               valid_mse=float(((pred - valid[:, 2]) ** 2).mean()))
+        del data, train, valid
+    fused_kernel()  # built (or loaded from PyTorch's cache) before any clock starts
+    dls = synthetic_dls(x, y, n_users, n_items, bs=65536, device='cpu')
+    del x, y
+    blocks = n_blocks_for(n_users + 1, 50, threads)
+    for e in epochs:
+        set_seed(0)
+        dls.loaders[0] = StrataDL(dls.train.dataset, blocks, seed=0)
+        learn = Learner(dls, DotProductBias(n_users + 1, n_items + 1, 50, (0, 5.5)), loss_func=MSELossFlat(), cbs=FusedSGD(reg=0.02))
+        clock = EpochClock()
+        with torch_threads(threads), learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(e, 0.02, cbs=clock)
+        secs = clock.marks[-1][0]
+        rows[f'collabnb fused kernel, DSGD strata ({blocks} x {blocks}), fastai, {e} epochs'] = dict(
+            ratings_per_s=len(dls.train.dataset) * e / secs, seconds=secs, valid_mse=clock.marks[-1][1])
+    res = pd.DataFrame(rows).T
+    per_epoch = {}  # the time an epoch adds, from the short and the long fit: what remains once the rows are arranged
+    for name in ('LIBMF (AVX, OpenMP)', f'collabnb fused kernel, DSGD strata ({blocks} x {blocks}), fastai'):
+        fits = res[res.index.str.startswith(name)]
+        if len(fits) < 2: continue
+        secs = (fits.seconds.iloc[-1] - fits.seconds.iloc[0]) / (epochs[-1] - epochs[0])
+        per_epoch[name] = dict(seconds_per_epoch=secs, ratings_per_s=(len(dls.train.dataset)) / secs,
+                               one_time_seconds=fits.seconds.iloc[0] - epochs[0] * secs, best_valid_mse=fits.valid_mse.min())
+    print(res.to_string(float_format=lambda v: f'{v:,.3f}'))
+    if len(per_epoch) == 2:
+        per_epoch = pd.DataFrame(per_epoch).T
+        per_epoch['vs LIBMF'] = per_epoch.ratings_per_s / per_epoch.ratings_per_s.iloc[0]
+        print(f"\nper epoch (the difference between the {epochs[-1]}- and the {epochs[0]}-epoch fits), and the one-time cost:")
+        print(per_epoch.to_string(float_format=lambda v: f'{v:,.3f}'))
+    print("(LIBMF fits factors only; collabnb factors and biases through a sigmoid into (0, 5.5), and validates after every epoch.)")
+
+def bench_kinds(path):
+    print("\n== 4. every kind on the file, with the engine it gets by default (stopped once the summary is printed)")
+    rows = {}
+    for kind in ('dot', 'neural', 'cross-entropy', 'hybrid'):
+        proc = subprocess.Popen(['collabnb', 'train', '--data', str(path), *COLS, '--kind', kind, '--epochs', '5', '-o', os.devnull],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
+        line, start = '', time.perf_counter()
+        for line in proc.stdout:
+            if line.startswith('training the'): break
+        peak = _hwm(proc.pid); proc.kill(); proc.wait()
+        m = re.search(r"with the '(\w+)' engine.*about (.+?) \(([\d,]+) ratings/s\)", line)
+        rows[kind] = dict(engine=m.group(1) if m else '?', five_epochs=m.group(2) if m else line.strip()[-60:],
+                          ratings_per_s=m.group(3) if m else '', memory_gb=round(peak, 2), seconds_to_start=round(time.perf_counter() - start, 1))
+    print(pd.DataFrame(rows).T.to_string())
+
+def bench_accuracy(path, share=0.1):
+    from collabnb.ratings import read_ratings
+    from collabnb.recommender import Recommender
+    df = read_ratings(path, 'userId', 'movieId', 'rating')
+    users = df.user.drop_duplicates().sample(frac=share, random_state=0)
+    df = df[df.user.isin(users)]  # every rating of a tenth of the users: dense Adam's cost grows with the tables, not the ratings
+    print(f"\n== 5. the default recipe before and now, on the {len(df):,} ratings of {len(users):,} users, the same 10% held out")
+    rows = {}
+    for name, engine in (("before: engine 'adam' (batches of 1,024, 5 epochs)", 'adam'), ('now: the engine chosen for the size', None)):
+        start = time.perf_counter()
+        rec = Recommender.train(df, engine=engine, refit=False, seed=0, progress=False)
+        rows[name] = dict(engine=rec.settings['engine'], seconds=round(time.perf_counter() - start, 1),
+                          valid_rmse=round(rec.validation['rmse'], 4), valid_mse=round(rec.validation['rmse'] ** 2, 4))
+    print(pd.DataFrame(rows).T.to_string())
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--only', nargs='+', default=['read', 'cli', 'libmf', 'kinds', 'accuracy'])
+    p.add_argument('--csv', type=Path, default=Path('/tmp/collabnb-r25m.csv'), help='the ratings file (written first if missing)')
+    p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
+    args = p.parse_args()
+    print(f"torch {torch.__version__}, {os.cpu_count()} cores")
+    if not args.csv.exists():
+        start = time.perf_counter(); make_csv(args.csv, args.ratings)
+        print(f"wrote {args.csv} ({args.csv.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - start:.0f} s")
+    if 'read' in args.only: bench_read(args.csv)
+    if 'cli' in args.only: bench_cli(args.csv, args.csv.with_suffix('.collabnb'))
+    if 'libmf' in args.only: bench_libmf(args.ratings)
+    if 'kinds' in args.only: bench_kinds(args.csv)
+    if 'accuracy' in args.only: bench_accuracy(args.csv)

@@ -54,14 +54,16 @@ def bench_read(path):
     for name, merge in (('before: repeated pairs merged by pandas (hash, sort by time, drop_duplicates)', merge_as_before),
                         ('collabnb read_ratings (one sort of the pairs, then counting)', now)):
         ratings._merge_duplicates = merge
+        reset_peak(); base = _hwm('self')
         try:
             start = time.perf_counter(); df = ratings.read_ratings(path, 'userId', 'movieId', 'rating'); secs = time.perf_counter() - start
         finally: ratings._merge_duplicates = now
-        rows[name] = dict(seconds=secs, ratings=len(df))
+        rows[name] = dict(seconds=secs, ratings=len(df), added_peak_gb=peak_gb() - base)
         del df
     res = pd.DataFrame(rows).T
     res['speed-up'] = res.seconds.iloc[0] / res.seconds
     print(res.to_string(float_format=lambda v: f'{v:,.2f}'))
+    print(f"(added_peak_gb: the process's peak memory while reading, above what it held before; the file is {Path(path).stat().st_size / 2**30:.2f} GB)")
 
 def child(cmd) -> dict:
     "Run `cmd`; its wall time, peak memory (GB, from /proc) and output"

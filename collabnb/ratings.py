@@ -114,7 +114,7 @@ def check_ratings(
         if col not in ratings.columns:
             raise RatingsError(f"there is no {role} column {col!r} (the columns are {', '.join(map(repr, ratings.columns))}); "
                                f"name the right one with {role}=...")
-    df = pd.DataFrame({'user': ratings[user], 'item': ratings[item]})
+    df = pd.DataFrame({'user': ratings[user], 'item': ratings[item]}, copy=False)  # the caller's columns, not copies of them
     for role in ('user', 'item'):
         if (missing := df[role].isna()).any():
             raise RatingsError(f"column {names[role]!r} has {missing.sum()} missing {role} id(s), the first at row {_first(missing)}")

@@ -83,7 +83,7 @@ def _data_args(p, what='ratings'):
 def _train_args(p):
     p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
     p.add_argument('--engine', choices=_ENGINES, default=None,
-                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam below a million ratings, above it fused for dot and sparse for neural")
+                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam, except on a CPU from a million ratings: fused for dot, sparse for the neural kinds")
     p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle (default: the kind's and engine's recipe, 5 for adam)")
     p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
     p.add_argument('--wd', type=_decay, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")

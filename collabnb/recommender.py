@@ -90,8 +90,8 @@ def threads_for(model:Module, engine:str, bs:int, threads=None) -> int:
 LARGE = 1_000_000  # ratings from which `train` picks a faster engine than Adam when given none
 
 def choose_engine(kind:Kind, n_ratings:int) -> str:
-    "The engine `train` uses when given none: Adam below `LARGE` ratings; from there the fused kernel where the kind takes it, else row-sparse Adam"
-    if n_ratings < LARGE or 'sparse' not in kind.engines and 'fused' not in kind.engines: return 'adam'
+    "The engine `train` uses when given none: Adam below `LARGE` ratings or on a GPU; from there on a CPU the fused kernel where the kind takes it, else row-sparse Adam"
+    if n_ratings < LARGE or torch.cuda.is_available() or 'sparse' not in kind.engines and 'fused' not in kind.engines: return 'adam'
     if 'fused' in kind.engines:
         try: fused_kernel(); return 'fused'
         except RuntimeError as e: warnings.warn(f"{e}: training with the 'sparse' engine instead")
@@ -205,7 +205,7 @@ def _fit(kind:Kind, engine:str, users:Vocab, items:Vocab, rows:pd.DataFrame, spl
         if isinstance(getattr(learn, name, None), Tensor): setattr(learn, name, getattr(learn, name).detach())
     return model, spec, learn
 
-# %% ../nbs/11_recommender.ipynb #77a58e98
+# %% ../nbs/11_recommender.ipynb #2684c378
 class _BatchClock(Callback):
     "Time training batches after a warm-up one (the first alone if there is no other), up to `n` batches or `limit` seconds; then stop the fit"
     def __init__(self, n=20, limit=2.): self.n, self.limit, self.seconds = n, limit, None

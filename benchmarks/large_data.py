@@ -163,9 +163,10 @@ def bench_kinds(path):
             if line.startswith('training the'): break
         peak = _hwm(proc.pid); proc.kill(); proc.wait()
         m = re.search(r"with the '(\w+)' engine.*about (.+?) \(([\d,]+) ratings/s\)", line)
-        rows[kind] = dict(engine=m.group(1) if m else '?', five_epochs=m.group(2) if m else line.strip()[-60:],
+        rows[kind] = dict(engine=m.group(1) if m else '?', estimate=m.group(2) if m else line.strip()[-60:],
                           ratings_per_s=m.group(3) if m else '', memory_gb=round(peak, 2), seconds_to_start=round(time.perf_counter() - start, 1))
     print(pd.DataFrame(rows).T.to_string())
+    print("(estimate: the summary's, for 5 epochs of the validation fit and 5 of the refit on every rating)")
 
 def bench_accuracy(path, share=0.1):
     from collabnb.ratings import read_ratings

@@ -25,10 +25,10 @@ from collabnb.dot_product import DotProductBias
 from collabnb.sparse import sparse_adamw, sparse_embeddings
 from collabnb.fused import FusedSGD, fused_kernel
 
-def peak_gb() -> float:
-    "The process's peak resident memory, in GB: since the last `reset_peak` where Linux allows it, else since the start"
-    try: return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 2**20  # KiB
-    except OSError: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+def peak_gb(pid='self') -> float:
+    "Peak resident memory of process `pid` (this one by default), in GB: since the last `reset_peak` where Linux allows it, else since the start"
+    try: return next(int(l.split()[1]) for l in open(f'/proc/{pid}/status') if l.startswith('VmHWM')) / 2**20  # KiB
+    except (OSError, StopIteration): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20 if pid == 'self' else 0.
 
 def reset_peak():
     "Start a new peak-memory measurement (Linux: writing 5 to clear_refs resets the process's high-water mark)"

@@ -10,8 +10,8 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
 2. cli: the README's command, `collabnb train --data FILE --user-col userId --item-col movieId --rating-col rating
    --epochs 5`, then `collabnb recommend`, each in a fresh process: wall time, peak memory, validation RMSE.
 3. libmf: training on the same rows with the same threads (2) and factors (50), LIBMF against collabnb's engine for
-   large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits and validation MSE on the
-   same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
+   large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits of 5 and 20 epochs, per
+   epoch (their difference) and the one-time cost, with the validation MSE on the same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
        pip download --no-deps --no-binary :all: libmf==0.9.2 && tar xzf libmf-0.9.2.tar.gz && cd libmf-0.9.2 &&
        g++ -O3 -march=native -DUSEAVX -DUSEOMP -fopenmp -shared -fPIC -std=c++11 src_cpp/*.cpp -o libmf_avx.so &&
        pip install --no-deps . && export LIBMF_OBJ=$PWD/libmf_avx.so
@@ -23,7 +23,7 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
 The synthetic file: `fast_training.synthetic_ratings` (162,541 users, 59,047 items, 25,000,095 draws with long-tailed
 activity and popularity; 20,341,982 distinct pairs), with random timestamps, as userId,movieId,rating,timestamp.
 """
-import argparse, contextlib, io, os, re, resource, subprocess, sys, time, warnings
+import argparse, contextlib, io, os, re, subprocess, sys, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 warnings.filterwarnings('ignore')
@@ -54,7 +54,7 @@ def bench_read(path):
     for name, merge in (('before: repeated pairs merged by pandas (hash, sort by time, drop_duplicates)', merge_as_before),
                         ('collabnb read_ratings (one sort of the pairs, then counting)', now)):
         ratings._merge_duplicates = merge
-        reset_peak(); base = _hwm('self')
+        reset_peak(); base = peak_gb('self')
         try:
             start = time.perf_counter(); df = ratings.read_ratings(path, 'userId', 'movieId', 'rating'); secs = time.perf_counter() - start
         finally: ratings._merge_duplicates = now
@@ -71,13 +71,9 @@ def child(cmd) -> dict:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
     peak = 0.
     while proc.poll() is None:
-        peak = max(peak, _hwm(proc.pid)); time.sleep(0.05)
+        peak = max(peak, peak_gb(proc.pid)); time.sleep(0.05)
     out = proc.stdout.read()
     return dict(seconds=time.perf_counter() - start, peak_gb=peak, rc=proc.returncode, out=out)
-
-def _hwm(pid) -> float:
-    try: return next(int(l.split()[1]) for l in open(f'/proc/{pid}/status') if l.startswith('VmHWM')) / 2**20
-    except (OSError, StopIteration): return 0.
 
 def bench_cli(path, model):
     print("\n== 2. end to end with the defaults: collabnb train (5 epochs), then collabnb recommend")
@@ -102,7 +98,6 @@ def libmf_module():
 
 def bench_libmf(n, threads=2, epochs=(5, 20)):
     from fastai.learner import Learner
-    from fastai.data.core import DataLoaders
     from fastai.losses import MSELossFlat
     from fastai.torch_core import set_seed
     from collabnb.dot_product import DotProductBias
@@ -161,7 +156,7 @@ def bench_kinds(path):
         line, start = '', time.perf_counter()
         for line in proc.stdout:
             if line.startswith('training the'): break
-        peak = _hwm(proc.pid); proc.kill(); proc.wait()
+        peak = peak_gb(proc.pid); proc.kill(); proc.wait()
         m = re.search(r"with the '(\w+)' engine.*about (.+?) \(([\d,]+) ratings/s\)", line)
         rows[kind] = dict(engine=m.group(1) if m else '?', estimate=m.group(2) if m else line.strip()[-60:],
                           ratings_per_s=m.group(3) if m else '', memory_gb=round(peak, 2), seconds_to_start=round(time.perf_counter() - start, 1))

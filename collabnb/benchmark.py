@@ -1,4 +1,4 @@
-"""The chapter's models, Surprise's SVD and SVD++, the recommender and the hybrid model, side by side on MovieLens 100K's canonical splits and on ml-latest-small, with honest tuning and a blend
+"""The chapter's models, Surprise's SVD and SVD++, myFM, the recommender, the hybrid and the Bayesian kind, side by side on MovieLens 100K's canonical splits, with honest tuning and a blend
 
 Docs: https://collabnb.github.io/collabnb/benchmark.html.md"""
 
@@ -6,11 +6,11 @@ Docs: https://collabnb.github.io/collabnb/benchmark.html.md"""
 
 # %% auto #0
 __all__ = ['global_mean', 'biases', 'recommender', 'chapter_dot', 'chapter_nn', 'chapter_cross_entropy', 'surprise_svd',
-           'surprise_svdpp', 'recommender_dot', 'hybrid', 'inner_split', 'fit_blend', 'apply_blend', 'compare',
-           'summarise', 'plot_comparison', 'kfold_splits', 'contestants']
+           'surprise_svdpp', 'myfm_gibbs', 'recommender_dot', 'hybrid', 'bayesian', 'inner_split', 'fit_blend',
+           'apply_blend', 'compare', 'unseen_item_rmse', 'summarise', 'plot_comparison', 'kfold_splits', 'contestants']
 
 # %% ../nbs/16_benchmark.ipynb #ce63558e
-import time
+import time, io, contextlib
 from functools import partial
 from fastai.collab import *
 from fastai.tabular.all import *
@@ -42,11 +42,11 @@ def chapter_dot(train, test, **kw):
 
 def chapter_nn(train, test, **kw):
     "The chapter's `CollabNN` (fastai's embedding sizes) with its recipe"
-    return recommender(train, test, **{'kind': 'neural', 'n_factors': None, 'wd': 0.01, **_chapter_recipe, **kw})
+    return recommender(train, test, **{'kind': 'neural', 'n_factors': 'fastai', 'wd': 0.01, **_chapter_recipe, **kw})
 
 def chapter_cross_entropy(train, test, **kw):
     "`CollabNN` with one output per rating level and `RatingCrossEntropy`; predicts the expected rating"
-    return recommender(train, test, **{'kind': 'cross-entropy', 'n_factors': None, 'wd': 0.01, **_chapter_recipe, **kw})
+    return recommender(train, test, **{'kind': 'cross-entropy', 'n_factors': 'fastai', 'wd': 0.01, **_chapter_recipe, **kw})
 
 # %% ../nbs/16_benchmark.ipynb #5eee7a32
 def _surprise(algo_name, train, test, **settings):
@@ -66,6 +66,48 @@ def surprise_svdpp(train, test, **kw):
     "Surprise's `SVDpp` (Surprise's defaults, `random_state=0`; `kw` overrides them)"
     return _surprise('SVDpp', train, test, **kw)
 
+# %% ../nbs/16_benchmark.ipynb #4c630082
+def _csr(rows, cols, shape, weights=None):
+    import scipy.sparse as sps
+    return sps.csr_matrix((np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=np.float64), (rows, cols)), shape=shape)
+
+def _fm_block(ids:pd.Index, train_ids, train_others, others:pd.Index, features=None) -> tuple:
+    "(matrix, group sizes): one row per id of `ids`; columns: the id, its implicit feedback, one group per feature prefix"
+    n, row = len(ids), pd.Series(np.arange(len(ids)), index=ids)
+    r = row[train_ids].to_numpy()
+    blocks = [_csr(np.arange(n), np.arange(n), (n, n)),
+              _csr(r, others.get_indexer(train_others), (n, len(others)), np.bincount(r, minlength=n)[r] ** -0.5)]
+    if features is not None:
+        f = features[features.iloc[:, 0].isin(ids)]
+        prefix = f.feature.str.split(':').str[0]
+        for group in dict.fromkeys(prefix):
+            g = f[prefix == group]
+            vocab = pd.Index(sorted(g.feature.unique()))
+            blocks.append(_csr(row[g.iloc[:, 0]].to_numpy(), vocab.get_indexer(g.feature), (n, len(vocab)), g.weight))
+    import scipy.sparse as sps
+    return sps.hstack(blocks, format='csr'), [b.shape[1] for b in blocks]
+
+def myfm_gibbs(train, test, features=(None, None), rank=10, n_iter=300, n_kept=295, seed=42,
+               user_groups=('age', 'gender', 'occupation')):
+    "myFM's Bayesian factorization machine on ids, both sides' implicit feedback, the rating's day and `features`; one prior per block"
+    try: import myfm
+    except ImportError: raise ImportError("the myFM row needs myfm: pip install myfm 'setuptools<81'") from None
+    user_f, item_f = features
+    if user_f is not None: user_f = user_f[user_f.feature.str.split(':').str[0].isin(user_groups)]
+    users, items = (pd.Index(pd.unique(pd.concat([train[c], test[c]]))) for c in ('user', 'item'))
+    user_block, user_shapes = _fm_block(users, train.user, train.item, items, user_f)
+    item_block, item_shapes = _fm_block(items, train.item, train.user, users, item_f)
+    days = pd.Index(np.unique(train.timestamp // 86400))
+    def day_onehot(d):  # a day no training rating has: no day column
+        c = days.get_indexer(d.timestamp // 86400)
+        return _csr(np.flatnonzero(c >= 0), c[c >= 0], (len(d), len(days)))
+    def relations(d): return [myfm.RelationBlock(users.get_indexer(d.user), user_block), myfm.RelationBlock(items.get_indexer(d.item), item_block)]
+    fm = myfm.MyFMRegressor(rank=rank, random_seed=seed)
+    with contextlib.redirect_stderr(io.StringIO()):  # myFM's own progress bar
+        fm.fit(day_onehot(train), train.rating.to_numpy(np.float64), X_rel=relations(train), n_iter=n_iter,
+               n_kept_samples=n_kept, group_shapes=[len(days)] + user_shapes + item_shapes)
+    return fm.predict(day_onehot(test), relations(test)).clip(train.rating.min(), train.rating.max()).astype(np.float32)
+
 # %% ../nbs/16_benchmark.ipynb #f334b410
 def recommender_dot(train, test, **kw):
     "collabnb's `Recommender` (dot product, its defaults), trained on all of `train`"
@@ -74,6 +116,10 @@ def recommender_dot(train, test, **kw):
 def hybrid(train, test, features=(None, None), **kw):
     "collabnb's hybrid kind with `features` (user table, item table) and its defaults"
     return recommender(train, test, kind='hybrid', user_features=features[0], item_features=features[1], **kw)
+
+def bayesian(train, test, features=(None, None), **kw):
+    "collabnb's Bayesian kind with `features` (user table, item table) and its defaults"
+    return recommender(train, test, kind='bayesian', user_features=features[0], item_features=features[1], **kw)
 
 # %% ../nbs/16_benchmark.ipynb #d56e9d54
 def inner_split(train:pd.DataFrame, valid_pct=0.1, seed=42) -> tuple:
@@ -104,13 +150,13 @@ def _tune(f, grid, inner_train, inner_valid):
     return best[1], best[2]
 
 def _blend_row(blend, rows, inner_preds, inner_valid, test_preds, test, rating_range) -> dict:
-    "Fit the blend of `blend`'s models on the inner split, apply it to their test predictions, score it"
+    "(predictions, row): the blend of `blend`'s models fitted on the inner split, applied to their test predictions, scored"
     weights = fit_blend(np.stack([inner_preds[m] for m in blend], 1), inner_valid.rating)
     pred = apply_blend(weights, np.stack([test_preds[m] for m in blend], 1), rating_range)
     members = [r for r in rows if r['model'] in blend]
-    return dict(model='blend', **_errors(pred, test), seconds=sum(r['seconds'] for r in members),
-                tuning_seconds=sum(r['tuning_seconds'] for r in members),
-                settings=dict(zip(['constant'] + blend, np.round(weights, 3).tolist())))
+    return pred, dict(model='blend', **_errors(pred, test), seconds=sum(r['seconds'] for r in members),
+                      tuning_seconds=sum(r['tuning_seconds'] for r in members),
+                      settings=dict(zip(['constant'] + blend, np.round(weights, 3).tolist())))
 
 def compare(
     splits:dict,       # {name: (train, test)}
@@ -120,9 +166,9 @@ def compare(
     valid_pct=0.1,     # Size of the inner validation split
     seed=42,           # Seed of the inner split
     progress=True,     # A progress bar over the splits, naming the model being fitted
-) -> pd.DataFrame:     # One row per (split, model): rmse, mae, seconds (final fit), tuning seconds, settings
+) -> pd.DataFrame:     # One row per (split, model): rmse, mae, seconds (final fit), tuning seconds, settings; `.attrs['predictions']`
     "Train and score every model on every split, tuning and blending on a split of the training fold only"
-    grids, blend, results = grids or {}, list(blend or []), []
+    grids, blend, results, predictions = grids or {}, list(blend or []), [], {}
     bar = progress_bar(list(splits), display=progress)
     for split in bar:
         train, test = (check_ratings(d, duplicates='error') for d in splits[split])
@@ -137,9 +183,25 @@ def compare(
             test_preds[name] = pred = f(train, test, **settings)
             rows.append(dict(model=name, **_errors(pred, test), seconds=time.perf_counter() - tuned,
                              tuning_seconds=tuned - start, settings=settings))
-        if blend: rows.append(_blend_row(blend, rows, inner_preds, inner_valid, test_preds, test, (train.rating.min(), train.rating.max())))
+        if blend:
+            test_preds['blend'], row = _blend_row(blend, rows, inner_preds, inner_valid, test_preds, test, (train.rating.min(), train.rating.max()))
+            rows.append(row)
         results += [dict(split=split, **r) for r in rows]
-    return pd.DataFrame(results)
+        predictions[split] = test_preds
+    results = pd.DataFrame(results)
+    results.attrs['predictions'] = predictions  # {split: {model: test predictions}}
+    return results
+
+# %% ../nbs/16_benchmark.ipynb #6fc0d8e7
+def unseen_item_rmse(results:pd.DataFrame, splits:dict) -> pd.DataFrame:
+    "Per split: how many test ratings are of items absent from the training fold, and every model's RMSE on them"
+    table = {}
+    for split, (train, test) in splits.items():
+        unseen = ~test.item.isin(train.item).to_numpy()
+        preds = results.attrs['predictions'][split]
+        table[split] = {'ratings': int(unseen.sum()), **{m: rating_errors(p[unseen], test.rating[unseen])['rmse'] if unseen.any() else np.nan
+                                                          for m, p in preds.items()}}
+    return pd.DataFrame(table).T
 
 # %% ../nbs/16_benchmark.ipynb #38ac878c
 def summarise(results:pd.DataFrame) -> pd.DataFrame:
@@ -174,14 +236,15 @@ def kfold_splits(ratings:pd.DataFrame, k=5, seed=42) -> dict:
 
 # %% ../nbs/16_benchmark.ipynb #a6b3c56e
 def contestants(
-    features=(None, None), # (user, item) feature tables for the hybrid
+    features=(None, None), # (user, item) feature tables for the hybrid, the Bayesian kind and myFM
     neural=True,           # Include the chapter's CollabNN and cross-entropy models (slow on large catalogues)
 ) -> tuple:                # (models, grids, blend)
     "The benchmark's models, the hybrid's grid of settings and the members of the blend"
     neural_models = {'chapter: CollabNN': chapter_nn, 'chapter: cross-entropy': chapter_cross_entropy} if neural else {}
     models = {'global mean': global_mean, 'user + item biases': biases, 'chapter: dot product': chapter_dot, **neural_models,
-              'Surprise SVD': surprise_svd, 'Surprise SVD++': surprise_svdpp,
-              'collabnb: Recommender': recommender_dot, 'collabnb: Hybrid': partial(hybrid, features=features)}
+              'Surprise SVD': surprise_svd, 'Surprise SVD++': surprise_svdpp, 'myFM': partial(myfm_gibbs, features=features),
+              'collabnb: Recommender': recommender_dot, 'collabnb: Hybrid': partial(hybrid, features=features),
+              'collabnb: Bayesian': partial(bayesian, features=features)}
     grids = {'collabnb: Hybrid': [dict(wd=1.5, time_bins=0), dict(wd=2., time_bins=0), dict(wd=2., time_bins=8)]}
-    blend = ['chapter: dot product'] + (['chapter: cross-entropy'] if neural else []) + ['Surprise SVD++', 'collabnb: Hybrid']
+    blend = ['chapter: dot product'] + (['chapter: cross-entropy'] if neural else []) + ['collabnb: Hybrid', 'collabnb: Bayesian']
     return models, grids, blend

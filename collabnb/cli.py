@@ -36,8 +36,9 @@ def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, pat
 # %% ../nbs/14_cli.ipynb #c28a70a6
 _KINDS = {'dot': "the chapter's dot product with biases", 'neural': "the chapter's CollabNN",
           'cross-entropy': 'CollabNN as a classifier over rating levels',
-          'hybrid': 'dot product plus features, implicit feedback and time biases (most accurate)'}
-_ENGINES = ('adam', 'sparse', 'fused')
+          'hybrid': 'dot product plus features, implicit feedback and time biases',
+          'bayesian': "the hybrid's inputs fitted by Gibbs sampling, averaged over posterior samples (most accurate)"}
+_ENGINES = ('adam', 'sparse', 'fused', 'gibbs')
 _SPLITS = ('u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub')
 
 def _positive(s:str) -> int:
@@ -83,13 +84,13 @@ def _data_args(p, what='ratings'):
 def _train_args(p):
     p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
     p.add_argument('--engine', choices=_ENGINES, default=None,
-                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); default: adam, except on a CPU from a million ratings: fused for dot, sparse for the neural kinds")
-    p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle (default: the kind's and engine's recipe, 5 for adam)")
+                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); gibbs (Gibbs sampling, bayesian only); default: adam, except on a CPU from a million ratings: fused for dot, sparse for the neural kinds; gibbs for bayesian")
+    p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle, or sweeps of the Gibbs sampler (default: the kind's and engine's recipe, 5 for adam, 200 for bayesian)")
     p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
     p.add_argument('--wd', type=_decay, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
     p.add_argument('--rating-range', type=float, nargs=2, metavar=('LOW', 'HIGH'), default=None,
                    help="the rating scale, such as 1 5; ratings outside it are an error (default: the smallest and largest rating)")
-    p.add_argument('--factors', type=_positive, default=50, help='latent factors per user and item (default: 50)')
+    p.add_argument('--factors', type=_positive, default=None, help="latent factors per user and item (default: the kind's, 50; 10 for bayesian, the rank of each sample)")
     p.add_argument('--bs', type=_positive, default=None, help="batch size (default: the recipe's, 1024 for adam)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')

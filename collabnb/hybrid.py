@@ -78,7 +78,8 @@ class HybridDotProduct(Module):
                  n_user_features=0, n_item_features=0,   # Sizes of the two feature vocabularies
                  rated=None,                             # (items, offsets): user r rated items[offsets[r]:offsets[r+1]]
                  raters=None,                            # (users, offsets): item i was rated by users[offsets[i]:offsets[i+1]]
-                 n_time_bins=0):                         # Time bins of the ratings (0: no time biases)
+                 n_time_bins=0,                          # Time bins of the ratings (0: no time biases)
+                 item_time=True):                        # A bias per item and time bin besides the one per time bin
         self.user_factors, self.user_bias = Embedding(n_users, n_factors), Embedding(n_users, 1)
         self.item_factors, self.item_bias = Embedding(n_items, n_factors), Embedding(n_items, 1)
         self.y_range, self.n_time_bins = y_range, n_time_bins
@@ -92,8 +93,8 @@ class HybridDotProduct(Module):
             if lists is None: continue
             self.register_buffer(f'{side}_implicit_rows', lists[0]); self.register_buffer(f'{side}_implicit_offsets', lists[1])
             setattr(self, f'{side}_implicit_factors', Embedding(n, n_factors))
-        if n_time_bins:
-            self.time_bias, self.item_time_bias = Embedding(n_time_bins, 1), Embedding(n_items * n_time_bins, 1)
+        if n_time_bins: self.time_bias = Embedding(n_time_bins, 1)
+        if n_time_bins and item_time: self.item_time_bias = Embedding(n_items * n_time_bins, 1)
 
     def _features(self, side, rows):
         "Weighted sums of the feature rows of `rows` (factors, bias); zeros when this side has no features"
@@ -125,8 +126,9 @@ class HybridDotProduct(Module):
         res = (p * q).sum(1, keepdim=True) + self.user_bias(users) + self.item_bias(items) + user_b + item_b
         if self.n_time_bins:
             t = x[:, 2]
-            res = res + self.time_bias(t) + self.item_time_bias(items * self.n_time_bins + t)
-        return sigmoid_range(res, *self.y_range)
+            res = res + self.time_bias(t)
+            if hasattr(self, 'item_time_bias'): res = res + self.item_time_bias(items * self.n_time_bins + t)
+        return res if self.y_range is None else sigmoid_range(res, *self.y_range)
 
 # %% ../nbs/10e_hybrid.ipynb #1c7510a1
 def row_lists(keys:np.ndarray, values:np.ndarray, n:int) -> tuple:
@@ -158,7 +160,7 @@ def add_row(self:HybridDotProduct, side:str, features=None, implicit=None):
         setattr(self, f'{side}_implicit_rows', lists); setattr(self, f'{side}_implicit_offsets', offsets)
     other = 'item' if side == 'user' else 'user'
     if hasattr(self, f'{other}_implicit_factors'): _append_zeros(getattr(self, f'{other}_implicit_factors'), 1)  # the newcomer's own y row
-    if side == 'item' and self.n_time_bins: _append_zeros(self.item_time_bias, self.n_time_bins)
+    if side == 'item' and hasattr(self, 'item_time_bias'): _append_zeros(self.item_time_bias, self.n_time_bins)
 
 @patch
 def vectors(self:HybridDotProduct, side:str) -> Tensor:

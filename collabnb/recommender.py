@@ -64,7 +64,7 @@ class RatingRMSE(Metric):
     def name(self): return 'rmse'
 
 # %% ../nbs/11_recommender.ipynb #b56b8824
-ENGINES = {'adam': {}, 'sparse': {}, 'fused': dict(epochs=10, lr=0.02, wd=0.02, bs=8192, chunk=256)}
+ENGINES = {'adam': {}, 'sparse': {}, 'fused': dict(epochs=10, lr=0.02, wd=0.02, bs=8192, chunk=256), 'gibbs': {}}
 
 class _DenseAfterFit(Callback):
     "Give the embeddings dense gradients again once training is over (sparse ones matter for training only)"
@@ -75,6 +75,7 @@ def _engine(name:str, model:Module, wd:float) -> dict:
     if name == 'sparse': return dict(opt_func=sparse_adamw, cbs=[_DenseAfterFit()], wd=wd, model=sparse_embeddings(model), device=None)
     if name == 'fused':  # the kernel runs on the CPU and applies the penalty itself
         return dict(opt_func=SGD, cbs=[FusedSGD(reg=wd)], wd=0., model=model, device='cpu')
+    if name == 'gibbs': return dict(opt_func=SGD, cbs=[], wd=0., model=model, device=None)  # the kind's sampler replaces the step
     return dict(opt_func=Adam, cbs=[], wd=wd, model=model, device=None)
 
 def threads_for(model:Module, engine:str, bs:int, threads=None) -> int:
@@ -91,6 +92,7 @@ LARGE = 1_000_000  # ratings from which `train` picks a faster engine than Adam 
 
 def choose_engine(kind:Kind, n_ratings:int) -> str:
     "The engine `train` uses when given none: Adam below `LARGE` ratings or on a GPU; from there on a CPU the fused kernel where the kind takes it, else row-sparse Adam"
+    if 'adam' not in kind.engines: return kind.engines[0]
     if n_ratings < LARGE or torch.cuda.is_available() or 'sparse' not in kind.engines and 'fused' not in kind.engines: return 'adam'
     if 'fused' in kind.engines:
         try: fused_kernel(); return 'fused'
@@ -131,7 +133,7 @@ class Recommender:
     def __repr__(self):
         lo, hi = self.rating_range
         n = self.settings.get('ratings')
-        chosen = f" (chosen for {n:,} ratings)" if self.settings.get('engine_chosen') and self.settings.get('engine') != 'adam' else ''
+        chosen = f" (chosen for {n:,} ratings)" if self.settings.get('engine_chosen') and self.settings.get('engine') != kind_of(self.kind).engines[0] else ''
         res = (f"Recommender({self.kind!r}, engine {self.settings.get('engine', 'adam')!r}{chosen}: {self.n_users:,} users, {self.n_items:,} items"
                + (f", trained on {n:,} ratings" if n else '') + f", ratings {lo:g} to {hi:g})")
         if self.validation: res += f"; validation RMSE {self.validation['rmse']:.4f} on {self.validation['ratings']:,} held-out ratings"
@@ -162,7 +164,7 @@ def _check_settings(recipe:dict, n_factors, valid_pct, threads):
               ('bs', recipe['bs'], _is_count(recipe['bs']), 'a whole number from 1'),
               ('lr', recipe['lr'], finite(recipe['lr'], 0) and recipe['lr'] > 0, 'a finite number above 0'),
               ('wd', recipe['wd'], finite(recipe['wd'], 0), 'a finite number from 0'),
-              ('n_factors', n_factors, n_factors is None or _is_count(n_factors), 'a whole number from 1'),
+              ('n_factors', n_factors, n_factors == 'fastai' or _is_count(n_factors), "a whole number from 1 (or 'fastai' for the neural kinds)"),
               ('valid_pct', valid_pct, finite(valid_pct, 0) and valid_pct < 1, 'a share from 0 to below 1'),
               ('threads', threads, threads is None or _is_count(threads), 'a whole number from 1')]
     for name, value, ok, what in checks:
@@ -170,7 +172,7 @@ def _check_settings(recipe:dict, n_factors, valid_pct, threads):
 
 def _check_memory(n_rows:int, n_factors, engine:str):
     "A `ValueError` when the factor tables (with their gradients and optimizer state) would not fit in this machine's memory"
-    if n_factors is None or not hasattr(os, 'sysconf'): return
+    if n_factors == 'fastai' or not hasattr(os, 'sysconf'): return
     need = n_rows * n_factors * 4 * (4 if engine == 'adam' else 2)
     have = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
     if need > have:
@@ -193,7 +195,7 @@ def _fit(kind:Kind, engine:str, users:Vocab, items:Vocab, rows:pd.DataFrame, spl
         dls.loaders[0] = StrataDL(dls.train.dataset, n_blocks_for(max(users.n_rows, items.n_rows), spec['n_factors'], n_threads), seed=dls.train.seed)
     stop = StopIfDiverged(recipe['lr'])
     learn = Learner(dls, setup['model'], loss_func=kind.loss_func(spec), metrics=RatingRMSE() if len(splits[1]) else None,
-                    opt_func=setup['opt_func'], cbs=[RatingsPerSecond(), stop] + setup['cbs'] + ([DataParallel()] if world_size > 1 else []))
+                    opt_func=setup['opt_func'], cbs=[RatingsPerSecond(), stop] + setup['cbs'] + kind.callbacks(spec) + ([DataParallel()] if world_size > 1 else []))
     learn.recorder.valid_metrics = len(splits[1]) > 0  # no 'valid_loss None' column when everything is training data
     quiet = not progress or rank_distrib() > 0
     with torch_threads(n_threads):
@@ -264,9 +266,9 @@ def _rated_lists(users:np.ndarray, items:np.ndarray, n_users:int) -> list:
 def train(
     cls:Recommender,
     ratings:pd.DataFrame,   # One row per rating
-    kind='dot',             # A name of `KINDS`: 'dot', 'neural', 'cross-entropy' or 'hybrid'
-    engine=None,            # How parameters are updated: 'adam', 'sparse' (`RowAdamW`) or 'fused' (the C++ SGD kernel, dot only); `None`: `choose_engine`
-    n_factors=50,           # Latent factors per user and per item (neural kinds: `None` sizes each side by fastai's rule)
+    kind='dot',             # A name of `KINDS`: 'dot', 'neural', 'cross-entropy', 'hybrid' or 'bayesian'
+    engine=None,            # How parameters are updated: 'adam', 'sparse' (`RowAdamW`), 'fused' (the C++ SGD kernel, dot only) or 'gibbs' (bayesian only); `None`: `choose_engine`
+    n_factors=None,         # Latent factors per user and per item; `None`: the kind's (50; 10 for bayesian); neural kinds: 'fastai' sizes each side by fastai's rule
     epochs=None, lr=None, wd=None, bs=None, # The `fit_one_cycle` recipe; `None`: the kind's and engine's defaults
     valid_pct=0.1,          # Share of the ratings held out to report the validation RMSE (0: train on all at once)
     refit=True,             # After reporting the validation RMSE, train again on every rating
@@ -283,7 +285,8 @@ def train(
     if unknown := set(options) - set(kind.options):
         raise TypeError(f"the {kind.name!r} kind takes no {', '.join(sorted(unknown))}" + (f"; it takes {', '.join(kind.options)}" if kind.options else ''))
     given = dict(epochs=epochs, lr=lr, wd=wd, bs=bs)
-    _check_settings(_recipe(kind, engine or 'adam', given), n_factors, valid_pct, threads)  # before any data is read
+    if n_factors is None: n_factors = kind.n_factors
+    _check_settings(_recipe(kind, engine or kind.engines[0], given), n_factors, valid_pct, threads)  # before any data is read
     if rating_range is not None and not rating_range[0] < rating_range[1]: raise ValueError(f"rating_range must be (low, high) with low < high, not {rating_range!r}")
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
     chosen = engine is None

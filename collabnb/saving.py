@@ -108,10 +108,10 @@ _fields = {  # field of collabnb.json: (check, what it must be)
     'titles': (lambda v: v is None or isinstance(v, list) and all(t is None or isinstance(t, str) for t in v), 'null or a list of titles'),
     'settings': (lambda v: isinstance(v, dict), 'an object'),
     'validation': (lambda v: v is None or isinstance(v, dict), 'null or an object')}
-_spec_fields = {'n_factors': (_is_count, 'a whole number from 1'), 'y_range': (_is_range, '[low, high]'),
+_spec_fields = {'n_factors': (_is_count, 'a whole number from 1'), 'y_range': (lambda v: v is None or _is_range(v), 'null or [low, high]'),
                 'sizes': (lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_count, v)), 'two whole numbers from 1'),
                 'levels': (lambda v: isinstance(v, list) and 2 <= len(v) <= 1000 and all(map(_is_number, v)), 'a list of rating levels'),
-                'n_time_bins': (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1000, 'a whole number from 0 to 1,000'),
+                'n_time_bins': (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100_000, 'a whole number from 0 to 100,000'),
                 'user_feature_vocab': (lambda v: isinstance(v, list), 'a list'), 'item_feature_vocab': (lambda v: isinstance(v, list), 'a list')}
 
 def _short(v) -> str:
@@ -137,7 +137,8 @@ def _factor_bytes(meta:dict) -> int:
     spec = meta['spec']
     rows = (len(meta['users']) + 1, len(meta['items']) + 1, len(spec.get('user_feature_vocab', [])), len(spec.get('item_feature_vocab', [])))
     widths = spec['sizes'] + [0, 0] if 'sizes' in spec else [spec.get('n_factors', 0)] * 4
-    return 4 * sum(r * w for r, w in zip(rows, widths))
+    time = spec.get('n_time_bins', 0) * (rows[1] if spec.get('item_time', True) else 1)  # time biases: per bin, or per item and bin
+    return 4 * (sum(r * w for r, w in zip(rows, widths)) + time)
 
 _max_expansion = 100  # a member that decompresses to more than this many times its stored size is a zip bomb, not a model
 
@@ -156,8 +157,8 @@ def _read(path:Path) -> tuple:
             if not isinstance(meta, dict): raise ModelFileError(f"{path}: its collabnb.json must hold an object, not {type(meta).__name__}")
             if meta.get('format') != 'collabnb-recommender': raise ModelFileError(f"{path} is not a collabnb model file")
             if meta.get('version') != _format_version:
-                raise ModelFileError(f"{path} was saved in collabnb model format {meta.get('version')} (by collabnb "
-                                     f"{meta.get('collabnb')}); this collabnb ({collabnb.__version__}) reads format {_format_version}")
+                raise ModelFileError(f"{path} was saved in collabnb model format {_short(meta.get('version'))} (by collabnb "
+                                     f"{_short(meta.get('collabnb'))}); this collabnb ({collabnb.__version__}) reads format {_format_version}")
             _check_meta(path, meta)
             held, declared = z.getinfo('weights.pt').file_size, _factor_bytes(meta)
             if held < declared:

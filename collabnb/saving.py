@@ -96,6 +96,7 @@ def save(self:Recommender, path) -> Path:
 def _is_number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 def _is_count(v) -> bool: return isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1 << 24
 def _is_range(v) -> bool: return isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)) and v[0] < v[1]
+def _is_width(v) -> bool: return isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1 << 31
 def _is_id(v) -> bool: return isinstance(v, (str, int)) and not isinstance(v, bool) or _is_number(v)
 
 _fields = {  # field of collabnb.json: (check, what it must be)
@@ -112,6 +113,7 @@ _spec_fields = {'n_factors': (_is_count, 'a whole number from 1'), 'y_range': (l
                 'sizes': (lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_count, v)), 'two whole numbers from 1'),
                 'levels': (lambda v: isinstance(v, list) and 2 <= len(v) <= 1000 and all(map(_is_number, v)), 'a list of rating levels'),
                 'n_time_bins': (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100_000, 'a whole number from 0 to 100,000'),
+                'user_time_widths': (lambda v: isinstance(v, list) and len(v) <= 16 and all(map(_is_width, v)), 'a list of at most 16 whole numbers of seconds from 1'),
                 'user_feature_vocab': (lambda v: isinstance(v, list), 'a list'), 'item_feature_vocab': (lambda v: isinstance(v, list), 'a list')}
 
 def _short(v) -> str:

@@ -1,6 +1,7 @@
-"Everything collabnb exports, in one import (as fastai's `all` modules do): `from collabnb.all import *`"
-# Written by hand, not generated from a notebook: it only gathers the modules, the product's first, then
-# the chapter's; importing `saving` gives `Recommender` its `save` and `load`.
+"The product's public API in one import (as fastai's `all` modules do): `from collabnb.all import *`"
+# Written by hand, not generated from a notebook: it gathers the product's modules in layer order. The chapter's
+# teaching code (`collabnb.interpretation`'s `recommend(learn, ...)` and the rest) and the benchmark's helpers are
+# imported from their own modules: some share a name with a `Recommender` method that takes other arguments.
 from .ratings import *
 from .vocab import *
 from .fast_data import *
@@ -8,20 +9,13 @@ from .distributed import *
 from .sparse import *
 from .fused import *
 from .hybrid import *
+from .bayesian import *
 from .kinds import *
-from .recommender import *
+from .engines import *
+from .fitting import *
+from .querying import *
+from .fold_in import *
 from .saving import *
+from .recommender import *
 from .evaluate import *
 from .spec import *
-from .benchmark import *
-from .rate_films import *
-from .data import *
-from .latent_factors import *
-from .training import *
-from .dot_product import *
-from .weight_decay import *
-from .create_params import *
-from .interpretation import *
-from .bootstrapping import *
-from .deep_learning import *
-from .questionnaire import *

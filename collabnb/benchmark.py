@@ -16,7 +16,8 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from fastprogress.fastprogress import progress_bar
 from .ratings import check_ratings, movielens_split, rating_errors
-from .recommender import Recommender, damped_biases, bias_baseline
+from .recommender import Recommender
+from .kinds import damped_biases, bias_baseline
 from .hybrid import movielens_features
 
 # %% ../nbs/16_benchmark.ipynb #2d58ea75

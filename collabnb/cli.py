@@ -11,6 +11,7 @@ __all__ = ['chapter', 'main']
 import argparse, contextlib, math, os, sys, warnings
 from pathlib import Path
 import collabnb
+from .engines import ENGINES  # the registry loads without PyTorch
 
 # %% ../nbs/14_cli.ipynb #b56b8824
 def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, path=None, threads=None):
@@ -20,7 +21,7 @@ def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, pat
     from collabnb.data import load_movielens, collab_dls
     from collabnb.interpretation import recommend
     from collabnb.fast_data import torch_threads
-    from collabnb.recommender import threads_for
+    from collabnb.engines import threads_for
     ratings = load_movielens(path)
     if user not in set(ratings.user): raise KeyError(f"user {user} has no ratings in MovieLens 100K (ids run from 1 to {ratings.user.max()})")
     set_seed(seed, reproducible=True)
@@ -38,7 +39,6 @@ _KINDS = {'dot': "the chapter's dot product with biases", 'neural': "the chapter
           'cross-entropy': 'CollabNN as a classifier over rating levels',
           'hybrid': 'dot product plus features, implicit feedback and time biases',
           'bayesian': "the hybrid's inputs fitted by Gibbs sampling, averaged over posterior samples (most accurate)"}
-_ENGINES = ('adam', 'sparse', 'fused', 'gibbs')
 _SPLITS = ('u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub')
 
 def _positive(s:str) -> int:
@@ -83,15 +83,16 @@ def _data_args(p, what='ratings'):
 
 def _train_args(p):
     p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
-    p.add_argument('--engine', choices=_ENGINES, default=None,
-                   help="how parameters are updated: adam; sparse (only the rows each batch uses: very large catalogues); fused (a compiled SGD kernel on the CPU, dot only, its own recipe); gibbs (Gibbs sampling, bayesian only); default: adam, except on a CPU from a million ratings: fused for dot, sparse for the neural kinds; gibbs for bayesian")
+    engines = '; '.join(f"{e.name}: {e.doc}" for e in ENGINES.values())
+    p.add_argument('--engine', choices=list(ENGINES), default=None,
+                   help=f"how parameters are updated ({engines}); default: chosen for the kind and the size of the data")
     p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle, or sweeps of the Gibbs sampler (default: the kind's and engine's recipe, 5 for adam, 200 for bayesian)")
-    p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate (default: the recipe's, 1e-2 for adam)")
-    p.add_argument('--wd', type=_decay, default=None, help="weight decay (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
+    p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate, not for gibbs (default: the recipe's, 1e-2 for adam)")
+    p.add_argument('--wd', type=_decay, default=None, help="weight decay, not for gibbs (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
     p.add_argument('--rating-range', type=float, nargs=2, metavar=('LOW', 'HIGH'), default=None,
                    help="the rating scale, such as 1 5; ratings outside it are an error (default: the smallest and largest rating)")
     p.add_argument('--factors', type=_positive, default=None, help="latent factors per user and item (default: the kind's, 50; 10 for bayesian, the rank of each sample)")
-    p.add_argument('--bs', type=_positive, default=None, help="batch size (default: the recipe's, 1024 for adam)")
+    p.add_argument('--bs', type=_positive, default=None, help="batch size, not for gibbs (default: the recipe's, 1024 for adam)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
     _threads_arg(p)
@@ -124,13 +125,14 @@ def _recipe(args, movielens=False) -> dict:
 def _show(df, index=False): print(df.to_string(index=index, float_format='%.4f'))
 
 def _load(path):
-    from collabnb.saving import Recommender  # saving gives the Recommender its `load`
+    from collabnb.recommender import Recommender
     return Recommender.load(path)
 
 # %% ../nbs/14_cli.ipynb #1c7510a1
 def _train(args):
     from fastai.torch_core import rank_distrib, num_distrib
-    from collabnb.saving import Recommender, check_writable
+    from collabnb.recommender import Recommender
+    from collabnb.saving import check_writable
     check_writable(args.out)  # now, not after training
     rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=not args.no_refit, **_recipe(args, _is_movielens(args.data)))
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
@@ -222,7 +224,7 @@ _FLAG_FOR = {'user=...': '--user-col', 'item=...': '--item-col', 'rating=...': '
 
 def _message(e:BaseException, args) -> str:
     "One line for the error `e`, in the command line's words"
-    from collabnb.recommender import UnknownIdError
+    from collabnb.vocab import UnknownIdError
     if isinstance(e, UnknownIdError):
         if e.close: return f"{e.what}; {e.did_you_mean}"
         newcomer = "; recommend for someone new with --rated ITEM=RATING ..." if e.side == 'user' and args.command == 'recommend' else ''

@@ -26,7 +26,7 @@ def browser_model(
     "What rate_films.js needs of `rec` to fold a newcomer in and recommend in a browser"
     if rec.kind != 'dot': raise ValueError(f"the page folds newcomers into dot-product models only; this recommender is of the {rec.kind!r} kind")
     model, items = rec.model, range(1, rec.n_items + 1)
-    mean_user = rec._cold_start_rows('user', 'mean')
+    mean_user = rec.cold_start_rows('user', 'mean')
     counts = rec.rating_counts('item')[1:]
     return dict(n_factors=model.item_factors.weight.shape[1], ids=[rec.items[r] for r in items],
                 titles=[rec.items.title(r) or str(rec.items[r]) for r in items],

@@ -54,7 +54,6 @@ def process_notebooks() -> Path:
 def write_page_model(proc:Path):
     "Train the model of the 'Rate a few films' page and write it beside the page (and, for the checks, as a model file)"
     from collabnb.rate_films import rate_films_recommender, write_browser_model
-    import collabnb.saving  # gives Recommender its save
     rec = rate_films_recommender()
     write_browser_model(rec, proc/'rate_films_model.js')
     rec.save(proc/'rate_films.collabnb')

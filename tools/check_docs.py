@@ -275,7 +275,7 @@ def main():
             if query == 'weight decay': page.screenshot(path=str(shots/'search.png'))
         tex = [e['href'] for e in json.loads((site/'search.json').read_text()) if RAW_TEX.search(e.get('text', ''))]
         check(not tex, f'search snippets show math as text, not LaTeX ({tex[:3]})')
-        for name in ('data.html', 'recommender.html'):
+        for name in ('data.html', 'fitting.html'):
             page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
             wrong = page.evaluate(SPY_JS)
             check(not wrong, f'{name}: the contents list marks the section being read ({wrong[:3]})')

@@ -6,6 +6,8 @@
 - the product never imports the chapter's teaching modules (the chapter may import the product);
   it may build on the chapter's data readers and model classes, which it reuses rather than copies;
 - no private name (`_x`) is imported from another collabnb module;
+- no module patches (`@patch`) a class defined in another module: importing a class from its own
+  module gives all of its methods, whatever else was imported;
 - every module is named like its notebook (`nbs/NN_name.ipynb` -> `collabnb/name.py`).
 Prints one PASS/FAIL line per check and exits 1 if any failed.
 """
@@ -45,6 +47,18 @@ def graph() -> dict:
         g[m] = deps - {m}
     return g
 
+def foreign_patches(path:Path) -> list:
+    "'module: function on Class' for each `@patch` function of `path` whose class is not defined in `path`"
+    tree = ast.parse(path.read_text())
+    defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    res = []
+    for f in ast.walk(tree):
+        if not isinstance(f, ast.FunctionDef) or not f.args.args: continue
+        names = [d.func.id if isinstance(d, ast.Call) and isinstance(d.func, ast.Name) else getattr(d, 'id', None) for d in f.decorator_list]
+        ann = f.args.args[0].annotation
+        if 'patch' in names and isinstance(ann, ast.Name) and ann.id not in defined: res.append(f'{path.stem}: {f.name} on {ann.id}')
+    return res
+
 def cycle(g:dict):
     "One import cycle of `g` as a list of modules, or None"
     state, stack = {}, []
@@ -71,6 +85,8 @@ def main() -> int:
     private = [f"{p.stem} imports {n} from {mod}" for p in sorted(package.glob('*.py')) if not p.stem.startswith('_')
                for mod, names in imports(p) for n in names if n.startswith('_')]
     report(not private, 'no private name crosses a module', ', '.join(private))
+    patched = [p for m in sorted(package.glob('*.py')) if not m.stem.startswith('_') for p in foreign_patches(m)]
+    report(not patched, 'no module patches a class defined in another module', ', '.join(patched))
     mismatched = []
     for nb in sorted((root/'nbs').glob('*.ipynb')):
         m = re.search(r'#\|\s*default_exp\s+([\w.]+)', nb.read_text())

@@ -97,7 +97,12 @@ def _train_args(p):
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
     _threads_arg(p)
 
-def _threads_arg(p): p.add_argument('--threads', type=_positive, default=None, help="PyTorch threads for training (default: $OMP_NUM_THREADS if set, else one for small models and at most the idle cores)")
+def _threads(s:str) -> int:
+    v, cores = int(s), os.cpu_count() or 1
+    if not 1 <= v <= cores: raise argparse.ArgumentTypeError(f"must be from 1 to {cores} (this machine's cores), not {v}")
+    return v
+
+def _threads_arg(p): p.add_argument('--threads', type=_threads, default=None, help="PyTorch threads for training, at most the machine's cores (default: $OMP_NUM_THREADS if set, else one for small models and at most the idle cores)")
 
 def _read(path, args):
     from collabnb.ratings import read_ratings
@@ -155,7 +160,11 @@ def _predict(args): _show(_load(args.model).predict(args.user, args.item))
 def _recommend(args):
     rec, user = _load(args.model), args.user
     if args.rated:  # someone new: fold them in from their ratings, then recommend
-        for item, _ in args.rated: rec.row('item', item)  # a title that matches nothing is an error here, not a rating left out
+        rows = [rec.row('item', item) for item, _ in args.rated]  # a title that matches nothing is an error here, not a rating left out
+        for row in rows:  # one film twice, also by its title and its id: which rating would hold?
+            if rows.count(row) > 1:
+                names = [item for (item, _), r in zip(args.rated, rows) if r == row]
+                raise ValueError(f"--rated names item {rec.items[row]!r} more than once (as {' and '.join(map(repr, names))}); give it one rating")
         user = 'you'
         while rec.users.rows([user], titles=False)[0] >= 0: user = f'_{user}'
         rec.add_user(user, dict(args.rated))

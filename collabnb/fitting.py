@@ -63,13 +63,14 @@ def _is_count(v) -> bool: return isinstance(v, (int, np.integer)) and not isinst
 def _check_settings(recipe:dict, n_factors, valid_pct, threads):
     "A `ValueError` naming the first setting that cannot train a model"
     def finite(v, low): return isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v) and v >= low
+    cores = os.cpu_count() or 1
     checks = [('epochs', recipe['epochs'], _is_count(recipe['epochs']), 'a whole number from 1'),
               ('bs', recipe['bs'], _is_count(recipe['bs']), 'a whole number from 1'),
               ('lr', recipe['lr'], finite(recipe['lr'], 0) and recipe['lr'] > 0, 'a finite number above 0'),
               ('wd', recipe['wd'], finite(recipe['wd'], 0), 'a finite number from 0'),
               ('n_factors', n_factors, n_factors == 'fastai' or _is_count(n_factors), "a whole number from 1 (or 'fastai' for the neural kinds)"),
               ('valid_pct', valid_pct, finite(valid_pct, 0) and valid_pct < 1, 'a share from 0 to below 1'),
-              ('threads', threads, threads is None or _is_count(threads), 'a whole number from 1')]
+              ('threads', threads, threads is None or _is_count(threads) and threads <= cores, f"a whole number from 1 to {cores} (this machine's cores)")]
     for name, value, ok, what in checks:
         if not ok: raise ValueError(f"{name} must be {what}, not {value!r}")
 

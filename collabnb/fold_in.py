@@ -97,6 +97,10 @@ def _new_ratings(self:FoldIn, ratings, other:str) -> tuple:
         k = np.flatnonzero(bad)[0]
         raise RatingsError(f"the rating {ratings.iloc[k]!r} of {other} {keys[k]!r} is not a number from {lo:g} to {hi:g}")
     rows = (self.users if other == 'user' else self.items).rows(keys, titles=other == 'item')
+    if (twice := pd.Series(rows).duplicated(keep=False).to_numpy() & (rows >= 0)).any():  # one film by its title and its id, or as 50 and '50'
+        row = rows[twice][0]
+        raise RatingsError(f"the new ratings name {other} {(self.users if other == 'user' else self.items)[row]!r} more than once "
+                           f"(as {' and '.join(repr(keys[k]) for k in np.flatnonzero(rows == row))}); give it one rating")
     if (rows < 0).any():
         warnings.warn(f"{(rows < 0).sum()} rating(s) of {other}s the model does not know are left out: "
                       f"{', '.join(repr(keys[k]) for k in np.flatnonzero(rows < 0)[:5])}")

@@ -110,6 +110,8 @@ def check_ratings(
     if len(ratings) == 0: raise RatingsError("the ratings table is empty")
     if (twice := ratings.columns.duplicated()).any(): raise RatingsError(f"the column name {ratings.columns[twice][0]!r} appears more than once")
     names = dict(user=user, item=item, rating=rating)
+    for a, b in (('user', 'item'), ('user', 'rating'), ('item', 'rating')):
+        if names[a] == names[b]: raise RatingsError(f"the {a} and {b} columns are both {names[a]!r}; name a different column for each")
     for role, col in names.items():
         if col not in ratings.columns:
             raise RatingsError(f"there is no {role} column {col!r} (the columns are {', '.join(map(repr, ratings.columns))}); "

@@ -229,7 +229,8 @@ def _parser():
 
 # %% ../nbs/14_cli.ipynb #5e14c002
 _FLAG_FOR = {'user=...': '--user-col', 'item=...': '--item-col', 'rating=...': '--rating-col', 'as `path`': 'with --data', 'sep=...': '--sep',
-             'encoding=...': '--encoding', 'rating_range=(low, high)': '--rating-range LOW HIGH', 'n_factors=': '--factors ', 'outside rating_range': 'outside --rating-range'}
+             'encoding=...': '--encoding', 'rating_range=(low, high)': '--rating-range LOW HIGH', 'n_factors=': '--factors ', 'outside rating_range': 'outside --rating-range',
+             'time_bins must': '--time-bins must'}
 
 def _message(e:BaseException, args) -> str:
     "One line for the error `e`, in the command line's words"

@@ -73,7 +73,9 @@ def feature_tensors(
 # %% ../nbs/10e_hybrid.ipynb #7f422c96
 def user_time_keys(users, timestamps, widths) -> Tensor:
     "`(n, len(widths))` int64 keys of each (user row, timestamp in seconds) for each bin width: width number, user row and bin packed in one int64"
-    users, t = torch.as_tensor(users, dtype=torch.long), torch.as_tensor(timestamps, dtype=torch.long).clamp(min=0)
+    users = torch.as_tensor(users, dtype=torch.long)
+    t = torch.as_tensor(timestamps, dtype=torch.long).clamp(0, (1 << 32) - 1)  # a bin never spills into the user's bits
+    if len(users) and int(users.max()) >= 1 << 26: raise ValueError(f"user-time keys hold user rows below 2**26; this model has {int(users.max()):,}")
     return torch.stack([(j << 58) | (users << 32) | (t // w) for j, w in enumerate(widths)], 1)
 
 # %% ../nbs/10e_hybrid.ipynb #7733c28e

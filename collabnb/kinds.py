@@ -165,6 +165,8 @@ class HybridKind(Kind):
         if item_implicit: buffers['item_implicit_rows'], buffers['item_implicit_offsets'] = row_lists(i, u, len(items))
         if time_bins is None and 'timestamp' in rows:  # eight bins when the ratings span two years or more
             time_bins = 8 if rows.timestamp.max() - rows.timestamp.min() >= 2 * 365 * 24 * 3600 else 0
+        if not (time_bins is None or is_whole(time_bins, 0, 100_000)):  # checked before any table is sized by it
+            raise ValueError(f"time_bins must be a whole number from 0 to 100,000, not {time_bins!r}")
         if time_bins and 'timestamp' in rows:
             spec.update(n_time_bins=int(time_bins), time_range=[int(rows.timestamp.min()), int(rows.timestamp.max())])
         return spec, buffers

@@ -58,6 +58,9 @@ class Engine:
     def spec(self, spec:dict, recipe:dict) -> dict:
         "The kind's `spec` with what this engine needs the module to have (nothing here)"
         return spec
+    def build(self, kind, n_users:int, n_items:int, spec:dict, buffers:dict):
+        "The module to train: the kind's, built from `spec`"
+        return kind.build(n_users, n_items, spec, buffers)
     def setup(self, model, spec:dict, recipe:dict) -> dict:
         "What the `Learner` gets: `opt_func`, `cbs`, the `wd` of `fit_one_cycle`, and the `model` to train"
         raise NotImplementedError(f"the {self.name!r} engine does not say how to set up fastai's loop")
@@ -154,6 +157,9 @@ class GibbsEngine(Engine):
         from collabnb.bayesian import kept_sweeps
         kept = kept_sweeps(recipe['epochs'], spec['samples'], spec['burn_in'])
         return {**spec, 'n_factors': spec['rank'] * len(kept)}  # the kept draws side by side
+    def build(self, kind, n_users, n_items, spec, buffers):
+        "One draw wide: the sampler lays the kept draws side by side at the end, as wide as `spec` says"
+        return kind.build(n_users, n_items, {**spec, 'n_factors': spec['rank']}, buffers)
     def setup(self, model, spec, recipe):
         from fastai.optimizer import SGD
         from collabnb.bayesian import GibbsSampling

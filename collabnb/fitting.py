@@ -96,7 +96,7 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
     "Build the kind's model for the training rows of `rows` and train it with fastai and the engine; returns (model, spec, learn)"
     spec, buffers = kind.spec(users, items, rows.iloc[splits[0]], n_factors, rating_range, **options)
     spec = engine.spec(spec, recipe)
-    model = kind.build(users.n_rows, items.n_rows, spec, buffers)
+    model = engine.build(kind, users.n_rows, items.n_rows, spec, buffers)
     x = kind.codes(spec, rows.user, rows.item, rows.timestamp if 'timestamp' in rows else None)
     y = torch.tensor(rows.rating.to_numpy(np.float32))[:, None]
     setup = engine.setup(model, spec, recipe)

@@ -12,6 +12,7 @@ from .hybrid import *
 from .bayesian import *
 from .kinds import *
 from .engines import *
+from .ranking import *
 from .fitting import *
 from .querying import *
 from .fold_in import *

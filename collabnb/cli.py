@@ -11,7 +11,8 @@ __all__ = ['chapter', 'main']
 import argparse, contextlib, math, os, sys, warnings
 from pathlib import Path
 import collabnb
-from .engines import ENGINES  # the registry loads without PyTorch
+from .engines import ENGINES  # the registries load without PyTorch
+from .ranking import RANKERS
 
 # %% ../nbs/14_cli.ipynb #b56b8824
 def chapter(epochs=5, lr=5e-3, wd=0.1, n_factors=50, seed=42, user=196, n=5, path=None, threads=None):
@@ -94,6 +95,10 @@ def _train_args(p):
     p.add_argument('--factors', type=_positive, default=None, help="latent factors per user and item (default: the kind's, 50; 10 for bayesian, the rank of each sample)")
     p.add_argument('--bs', type=_positive, default=None, help="batch size, not for gibbs (default: the recipe's, 1024 for adam)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
+    rankers = '; '.join(f"{r.name}: {r.doc}" for r in RANKERS.values())
+    p.add_argument('--ranker', choices=[*RANKERS, 'auto', 'none'], default='auto',
+                   help=f"the model that orders recommend's lists, while --kind predicts ratings ({rankers}; none: order by predicted rating); "
+                        "default: auto, ease unless the catalogue is too large for it, then als")
     p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
     _threads_arg(p)
 
@@ -119,7 +124,8 @@ def _recipe(args, movielens=False) -> dict:
     from collabnb.kinds import KINDS
     from collabnb.hybrid import movielens_features
     recipe = dict(kind=args.kind, engine=args.engine, n_factors=args.factors, epochs=args.epochs, lr=args.lr, wd=args.wd, bs=args.bs,
-                  seed=args.seed, threads=args.threads, rating_range=None if args.rating_range is None else tuple(args.rating_range))
+                  seed=args.seed, threads=args.threads, rating_range=None if args.rating_range is None else tuple(args.rating_range),
+                  ranker=None if args.ranker == 'none' else args.ranker)
     takes = KINDS[args.kind].options
     if args.time_bins is not None:
         if 'time_bins' not in takes: raise ValueError(f"--time-bins is for --kind {' or '.join(k.name for k in KINDS.values() if 'time_bins' in k.options)}")
@@ -145,7 +151,8 @@ def _train(args):
     if rec.validation:
         refit = ', then trained again on all of them' if rec.settings['refit'] else ''
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {rec.validation['ratings']:,} held-out ratings{refit}")
-    print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings) to {rec.save(args.out)}")
+    ranked = f"; lists ranked by {rec.ranker['name']}" if rec.ranker else ''
+    print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings{ranked}) to {rec.save(args.out)}")
 
 def _evaluate(args):
     from collabnb.evaluate import evaluate, evaluate_splits
@@ -195,7 +202,7 @@ def _parser():
     e.add_argument('-k', type=_positive, default=10, help='cut-off of the ranking metrics (default: 10)')
     _data_args(e, 'MovieLens 100K folder for --split'); _train_args(e)
     for name, fn, helptext in [('predict', _predict, 'predicted ratings of a user for items'),
-                               ('recommend', _recommend, "a user's top items, or a newcomer's from a few ratings"),
+                               ('recommend', _recommend, "a user's top items (ordered by the ranker, each with its predicted rating and the rated item it comes from), or a newcomer's from a few ratings"),
                                ('similar', _similar, 'the items (or users) nearest in the learned factors')]:
         c = sub.add_parser(name, help=helptext, description=f"{fn.__name__[1:].capitalize()}: {helptext}, from a model saved by 'collabnb train'.")
         c.add_argument('model', help='model file saved by collabnb train')

@@ -18,6 +18,7 @@ from .fast_data import rating_dls, RatingsPerSecond, torch_threads
 from .distributed import init_distributed, shared_seed, DataParallel
 from .kinds import Kind, kind_of, damped_biases
 from .engines import Engine, LARGE, choose_engine, engine_for, engines_for, threads_for
+from .ranking import ranker_of, choose_ranker, rating_weights
 
 # %% ../nbs/11_fitting.ipynb #7733c28e
 class RatingRMSE(Metric):
@@ -170,14 +171,16 @@ def _random_split(n:int, valid_pct:float, seed=None) -> tuple:
     cut = int(valid_pct * n)
     return rows[cut:], rows[:cut]
 
-def _rated_lists(users:np.ndarray, items:np.ndarray, n_users:int) -> list:
-    "Row r: the item rows user row r rated, sorted (one sort of combined keys, no argsort)"
+def _rated_lists(users:np.ndarray, items:np.ndarray, ratings:np.ndarray, n_users:int) -> tuple:
+    "(item rows, ratings) of each user row r: the items user row r rated, sorted, and their ratings in the same order"
     bits = max(1, int(items.max()).bit_length())
-    keys = users.astype(np.int64)  # a copy, then sorted in place
-    keys <<= bits; keys |= items; keys.sort()
+    keys = users.astype(np.int64)  # a copy, then worked on in place
+    keys <<= bits; keys |= items
+    order = np.argsort(keys, kind='stable')
+    keys = keys[order]
     starts = np.searchsorted(keys, np.arange(1, n_users, dtype=np.int64) << bits)
     keys &= (1 << bits) - 1
-    return np.split(keys, starts)
+    return np.split(keys, starts), np.split(np.asarray(ratings, dtype=np.float32)[order], starts)
 
 class Training:
     "The `Recommender`'s training part: `train` makes a recommender from ratings"
@@ -199,6 +202,8 @@ def train(
     duplicates='last',      # Policy for (user, item) pairs rated twice (see `check_ratings`)
     progress=True,          # Show fastai's progress bar (with ratings/s) and epoch table
     threads=None,           # PyTorch threads while training; `None`: `OMP_NUM_THREADS` if set, else what the engine says the model is worth
+    ranker='auto',          # A name of `RANKERS` ('ease', 'als') that orders `recommend`'s lists; 'auto': `choose_ranker`'s; `None`: the rating model orders them
+    ranker_settings=None,   # The ranker's settings (see `RANKERS`; 'ease': l2, dropout)
     **options               # What the kind takes besides (see `KINDS`; the hybrid: user_features, item_features, time_bins, ...)
 ):                          # A `Recommender`
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
@@ -210,6 +215,7 @@ def train(
     _check_given(asked, given)
     if n_factors is None: n_factors = kind.n_factors
     _check_settings(_recipe(kind, asked, given, 0), n_factors, valid_pct, threads)
+    if ranker not in (None, 'auto'): ranker_of(ranker).check(ranker_settings)
     if rating_range is not None and not rating_range[0] < rating_range[1]: raise ValueError(f"rating_range must be (low, high) with low < high, not {rating_range!r}")
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
     chosen = engine is None
@@ -226,6 +232,7 @@ def train(
     world_size = init_distributed()  # 1 unless started by torchrun
     seed = shared_seed(seed)
     _check_memory(engine, users.n_rows + items.n_rows, n_factors, len(rows), **options)
+    ranker = choose_ranker(ranker, items.n_rows, len(rows), _machine_memory(), ranker_settings)
     everything = (np.arange(len(rows)), np.arange(0))
     splits = _random_split(len(rows), valid_pct, seed) if valid_pct else everything
     def announce(learn):  # large data: say what will run and for how long, before it does
@@ -248,8 +255,14 @@ def train(
         model, spec, learn = fit(everything)
     used = rows if len(learn.dls.splits[0]) == len(rows) else rows.iloc[learn.dls.splits[0]]  # no copy of every rating
     mean, user_bias, item_bias = damped_biases(used)
-    rated = _rated_lists(rows.user.to_numpy(), rows.item.to_numpy(), users.n_rows)
+    rated, rated_ratings = _rated_lists(rows.user.to_numpy(), rows.item.to_numpy(), rows.rating.to_numpy(), users.n_rows)
+    ranked = None
+    if ranker is not None:  # fitted on the ratings the rating model kept
+        ranker_settings = ranker.check(ranker_settings)
+        weights = rating_weights(used.rating.to_numpy(), (lo, hi))
+        ranked = dict(name=ranker.name, settings=ranker_settings,
+                      state=ranker.fit(used.user.to_numpy(), used.item.to_numpy(), weights, users.n_rows, items.n_rows, seed, **ranker_settings))
     settings = dict(kind=kind.name, engine=engine.name, engine_chosen=chosen, n_factors=n_factors, **{k: v for k, v in recipe.items() if v is not None},
                     valid_pct=valid_pct, refit=refit, seed=seed, processes=world_size, ratings=len(rows))
     return cls(model, kind.name, spec, users, items, (lo, hi), mean, user_bias.reindex(range(users.n_rows), fill_value=0.),
-               item_bias.reindex(range(items.n_rows), fill_value=0.), rated, settings, validation, learn)
+               item_bias.reindex(range(items.n_rows), fill_value=0.), rated, settings, validation, learn, rated_ratings, ranked)

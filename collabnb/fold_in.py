@@ -15,6 +15,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .ratings import RatingsError, rating_errors
 from .kinds import kind_of, DAMPING
+from .ranking import ranker_of
 
 # %% ../nbs/11b_fold_in.ipynb #19e70e10
 class FoldIn:
@@ -109,7 +110,7 @@ def _new_ratings(self:FoldIn, ratings, other:str) -> tuple:
 # %% ../nbs/11b_fold_in.ipynb #ef1b321f
 @patch
 def _add(self:FoldIn, side:str, key, ratings, features, cold_start, reg) -> tuple:
-    "Fold in a new row of `side` for `key`, fitted to its `ratings`; returns (its row, the rows on the other side it has ratings with)"
+    "Fold in a new row of `side` for `key`, fitted to its `ratings`; returns (its row, the rows on the other side it has ratings with, those ratings)"
     vocab, other = (self.users, 'item') if side == 'user' else (self.items, 'user')
     if vocab.rows([key], titles=False)[0] >= 0: raise ValueError(f"{side} {key!r} is already in the model")
     others, values = self._new_ratings(ratings, other)
@@ -118,21 +119,24 @@ def _add(self:FoldIn, side:str, key, ratings, features, cold_start, reg) -> tupl
     self._fold_in(side, row, others, values, start, reg)
     other_bias = getattr(self, f'{other}_bias')[others]
     setattr(self, f'{side}_bias', np.append(getattr(self, f'{side}_bias'), (values - self.mean - other_bias).sum() / (len(values) + DAMPING)))
-    return row, others
+    return row, others, values
 
 @patch
 def add_user(self:FoldIn, user, ratings=None, features=None, cold_start='mean', reg=20.) :
     "Fold a new `user` in from their `ratings` ({item id or title: rating}) and `features`, fitting only their row; returns the recommender"
-    _, items = self._add('user', user, ratings, features, cold_start, reg)
-    self.users.append(user); self.rated.append(np.sort(items))
+    _, items, values = self._add('user', user, ratings, features, cold_start, reg)
+    order = np.argsort(items)
+    self.users.append(user); self.rated.append(items[order]); self.rated_ratings.append(values[order])
     return self
 
 @patch
 def add_item(self:FoldIn, item, ratings=None, title=None, features=None, cold_start='mean', reg=20.) :
     "Fold a new `item` in from its `ratings` ({user id: rating}) and `features`, fitting only its row; returns the recommender"
-    row, users = self._add('item', item, ratings, features, cold_start, reg)
+    row, users, values = self._add('item', item, ratings, features, cold_start, reg)
     self.items.append(item, title)
-    for u in users: self.rated[u] = np.append(self.rated[u], row)
+    for u, v in zip(users, values):  # the new row is the last: each list stays sorted
+        self.rated[u], self.rated_ratings[u] = np.append(self.rated[u], row), np.append(self.rated_ratings[u], v)
+    if self.ranker: self.ranker = {**self.ranker, 'state': ranker_of(self.ranker['name']).add_item(self.ranker['state'])}
     return self
 
 # %% ../nbs/11b_fold_in.ipynb #6261e547

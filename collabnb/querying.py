@@ -12,6 +12,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .vocab import UnknownIdError
 from .kinds import kind_of, bias_baseline
+from .ranking import ranker_of, rating_weights
 
 # %% ../nbs/11a_querying.ipynb #e0341ee8
 class Querying:
@@ -72,19 +73,35 @@ def _check_n(n, name='n', low=1):
         raise ValueError(f"{name} must be a whole number from {low}, not {n!r}")
 
 @patch
+def history(self:Querying, user_row:int) -> tuple:
+    "(item rows, weights) of the items user row `user_row` rated: what a ranker scores their list from"
+    return self.rated[user_row], rating_weights(self.rated_ratings[user_row], self.rating_range)
+
+@patch
+def rank_scores(self:Querying, user_rows) -> Tensor:
+    "The ranker's score of every item (columns: item rows from 1) for each of `user_rows`; a user who rated nothing gets the rating model's"
+    ranker = ranker_of(self.ranker['name'])
+    res = ranker.scores(self.ranker['state'], [self.history(r) for r in user_rows], **self.ranker['settings'])[:, 1:]
+    items = np.arange(1, self.n_items + 1)
+    for j, r in enumerate(user_rows):
+        if len(self.rated[r]) == 0: res[j] = torch.from_numpy(self.scores(np.full(self.n_items, r), items, clip=False))
+    return res
+
+@patch
 def _top_rows(self:Querying, user_rows, n:int, exclude_rated=True, chunk=256) -> tuple:
-    "(item rows, scores) of the `n` best items of each user row, best first; -inf marks an excluded item"
+    "(item rows, scores) of the `n` best items of each user row, best first, by the ranker's scores or else the predicted ratings; -inf marks an excluded item"
     _check_n(n)
     n_items, tops, values = self.n_items, [], []
     items = np.arange(1, n_items + 1)
     for start in range(0, len(user_rows), chunk):
         rows = np.asarray(user_rows[start:start + chunk])
-        s = torch.from_numpy(self.scores(np.repeat(rows, n_items), np.tile(items, len(rows)), clip=False)).view(len(rows), n_items)
+        if self.ranker: s = self.rank_scores(rows)
+        else: s = torch.from_numpy(self.scores(np.repeat(rows, n_items), np.tile(items, len(rows)), clip=False)).view(len(rows), n_items)
         if exclude_rated:
             for j, r in enumerate(rows): s[j, self.rated[r] - 1] = -np.inf
         top = s.topk(min(max(n, 0), n_items))  # ranked by the unclipped scores: no ties at the top of the range
         v = top.values
-        tops.append(top.indices.numpy() + 1); values.append(torch.where(v.isfinite(), v.clamp(*self.rating_range), v).numpy())
+        tops.append(top.indices.numpy() + 1); values.append((v if self.ranker else torch.where(v.isfinite(), v.clamp(*self.rating_range), v)).numpy())
     if not tops: return np.zeros((0, max(n, 0)), np.int64), np.zeros((0, max(n, 0)), np.float32)
     return np.concatenate(tops), np.concatenate(values)
 
@@ -97,21 +114,32 @@ def _item_frame(self:Querying, rows, values, name) -> pd.DataFrame:
 
 # %% ../nbs/11a_querying.ipynb #41f35487
 @patch
-def recommend(self:Querying, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) prediction
-    "The `n` items with the highest predicted rating for `user`, leaving out those they rated unless `exclude_rated=False`"
-    rows, values = self._top_rows([self.row('user', user)], n, exclude_rated)
+def recommend(self:Querying, user, n=10, exclude_rated=True) -> pd.DataFrame: # item, (title,) score, prediction, because; or item, (title,) prediction
+    "The `n` items `user` will most want, leaving out those they rated unless `exclude_rated=False`: ranked by the ranker, with the predicted rating and the rated item that speaks most for each"
+    row = self.row('user', user)
+    rows, values = self._top_rows([row], n, exclude_rated)
     keep = np.isfinite(values[0])
-    return self._item_frame(rows[0][keep], values[0][keep], 'prediction')
+    rows, values = rows[0][keep], values[0][keep]
+    if not self.ranker: return self._item_frame(rows, values, 'prediction')
+    res = self._item_frame(rows, values, 'score')
+    res['prediction'] = self.scores(np.full(len(rows), row), rows)
+    items, weights = self.history(row)
+    if len(items) and len(rows):
+        because = ranker_of(self.ranker['name']).because(self.ranker['state'], items, weights, rows, **self.ranker['settings'])
+        res['because'] = [self.items.title(b) or self.items[b] for b in because]
+    else: res['because'] = None
+    return res
 
 @patch
-def top_n(self:Querying, users, n=10, exclude_rated=True) -> pd.DataFrame: # user, rank, item, (title,) prediction
-    "`recommend` for many known `users` at once: one row per (user, rank)"
+def top_n(self:Querying, users, n=10, exclude_rated=True) -> pd.DataFrame: # user, rank, item, (title,) score (or prediction)
+    "`recommend` for many known `users` at once: one row per (user, rank), with the ranker's score (without a ranker, the predicted rating)"
     users = _listify(users)
     rows, values = self._top_rows([self.row('user', u) for u in users], n, exclude_rated)
-    res = self._item_frame(rows.reshape(-1), values.reshape(-1), 'prediction')
+    name = 'score' if self.ranker else 'prediction'
+    res = self._item_frame(rows.reshape(-1), values.reshape(-1), name)
     res.insert(0, 'rank', np.tile(np.arange(1, rows.shape[1] + 1), len(users)))
     res.insert(0, 'user', np.repeat(np.array(users, dtype=object), rows.shape[1]))
-    return res[np.isfinite(res.prediction.to_numpy())].reset_index(drop=True)
+    return res[np.isfinite(res[name].to_numpy())].reset_index(drop=True)
 
 # %% ../nbs/11a_querying.ipynb #ad0a7570
 @patch

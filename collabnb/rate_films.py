@@ -14,18 +14,27 @@ import numpy as np
 from fastai.torch_core import *
 from .ratings import movielens_ratings
 from .recommender import Recommender
+from .ranking import RANKING_FLOOR
 
 # %% ../nbs/17_rate_films.ipynb #e0b36a2d
 def _float32_base64(t) -> str: return base64.b64encode(np.ascontiguousarray(to_np(t), dtype='<f4').tobytes()).decode()
 
 def browser_model(
-    rec:Recommender,  # A trained recommender of the dot-product kind
+    rec:Recommender,  # A trained recommender of the dot-product kind, with an 'ease' ranker of `neighbours` weights per item (or none)
     n_popular=20,     # How many of the most rated items the page offers to rate first
     reg=20.,          # The fold-in's pull toward the mean user (`Recommender.add_user`'s `reg`)
-) -> dict:            # JSON-ready: titles, ids, item tables, the mean user's row, ranges, the most rated items
+) -> dict:            # JSON-ready: titles, ids, item tables, the ranker's weights, the mean user's row, ranges, the most rated items
     "What rate_films.js needs of `rec` to fold a newcomer in and recommend in a browser"
     if rec.kind != 'dot': raise ValueError(f"the page folds newcomers into dot-product models only; this recommender is of the {rec.kind!r} kind")
     model, items = rec.model, range(1, rec.n_items + 1)
+    ranker = None
+    if rec.ranker:
+        k = int(rec.ranker['settings'].get('neighbours', 0))
+        if rec.ranker['name'] != 'ease' or not 0 < k < 1 << 16 or rec.n_items >= 1 << 16:
+            raise ValueError("the page ranks with an 'ease' ranker of a few neighbours per item (ranker_settings=dict(neighbours=100)) or none")
+        top = rec.ranker['state']['weights'][1:, 1:].abs().topk(k, dim=1).indices  # what each item speaks for (rows from 0)
+        ranker = dict(neighbours=k, floor=RANKING_FLOOR, weights=_float32_base64(rec.ranker['state']['weights'][1:, 1:].gather(1, top)),
+                      items=base64.b64encode(np.ascontiguousarray(to_np(top), dtype='<u2').tobytes()).decode())
     mean_user = rec.cold_start_rows('user', 'mean')
     counts = rec.rating_counts('item')[1:]
     return dict(n_factors=model.item_factors.weight.shape[1], ids=[rec.items[r] for r in items],
@@ -33,7 +42,7 @@ def browser_model(
                 item_factors=_float32_base64(model.item_factors.weight[1:]), item_bias=_float32_base64(model.item_bias.weight[1:, 0]),
                 user_factors=_float32_base64(mean_user['user_factors']), user_bias=_float32_base64(mean_user['user_bias']),
                 reg=float(reg), y_range=[float(v) for v in model.y_range], rating_range=[float(v) for v in rec.rating_range],
-                popular=np.argsort(-counts, kind='stable')[:n_popular].tolist())
+                popular=np.argsort(-counts, kind='stable')[:n_popular].tolist(), ranker=ranker)
 
 def write_browser_model(rec:Recommender, path, **kwargs) -> Path:
     "Write `browser_model(rec, **kwargs)` to `path` as a script that sets `window.COLLABNB_RATE_MODEL` (loads from a page opened offline, too)"
@@ -43,5 +52,5 @@ def write_browser_model(rec:Recommender, path, **kwargs) -> Path:
 
 # %% ../nbs/17_rate_films.ipynb #dd3251d6
 def rate_films_recommender(seed=42) -> Recommender:
-    "The page's model: the default dot-product recommender trained on all of MovieLens 100K"
-    return Recommender.train(movielens_ratings(), seed=seed, progress=False)
+    "The page's model: the default recommender trained on all of MovieLens 100K, its 'ease' ranker keeping 100 weights per film"
+    return Recommender.train(movielens_ratings(), seed=seed, progress=False, ranker_settings=dict(neighbours=100))

@@ -20,13 +20,17 @@ from .saving import write_model, read_model
 
 # %% ../nbs/12_recommender.ipynb #e1e2d67a
 class Recommender(Training, Querying, FoldIn):
-    "A trained scoring module with what using it needs: its kind, id vocabularies, titles, fallback biases and each user's rated items"
+    "A trained rating model and ranker with what using them needs: the kind, id vocabularies, titles, fallback biases and each user's ratings"
     def __init__(self, model:Module, kind:str, spec:dict, users:Vocab, items:Vocab, rating_range:tuple, mean:float,
-                 user_bias, item_bias, rated:list, settings:dict=None, validation:dict=None, learn:Learner=None):
+                 user_bias, item_bias, rated:list, settings:dict=None, validation:dict=None, learn:Learner=None,
+                 rated_ratings:list=None, ranker:dict=None):
         store_attr('model,spec,users,items,mean,learn')
         self.kind, self.rating_range = kind_of(kind).name, tuple(float(r) for r in rating_range)
         self.user_bias, self.item_bias = np.asarray(user_bias, dtype=np.float32), np.asarray(item_bias, dtype=np.float32)
         self.rated, self.settings, self.validation = list(rated), dict(settings or {}), validation  # rated[r]: item rows user row r rated
+        # rated_ratings[r]: their ratings, in the same order (a file without them: the top of the scale, which a ranker weighs fully)
+        self.rated_ratings = list(rated_ratings) if rated_ratings is not None else [np.full(len(r), self.rating_range[1], np.float32) for r in self.rated]
+        self.ranker = ranker  # None, or dict(name, settings, state): the model that orders `recommend`'s lists
 
     @property
     def n_users(self): return len(self.users)
@@ -38,6 +42,7 @@ class Recommender(Training, Querying, FoldIn):
         for_size = self.settings.get('engine_chosen') and engine in ENGINES and ENGINES[engine].preference(0, False) == 0  # not the small-data choice
         res = (f"Recommender({self.kind!r}, engine {engine!r}{f' (chosen for {n:,} ratings)' if for_size else ''}: {self.n_users:,} users, {self.n_items:,} items"
                + (f", trained on {n:,} ratings" if n else '') + f", ratings {lo:g} to {hi:g})")
+        if self.ranker: res += f"; lists ranked by {self.ranker['name']!r}"
         if self.validation: res += f"; validation RMSE {self.validation['rmse']:.4f} on {self.validation['ratings']:,} held-out ratings"
         return res
 

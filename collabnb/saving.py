@@ -14,9 +14,11 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .vocab import Vocab, plain_id
 from .kinds import KINDS, kind_of, is_number, is_range
+from .ranking import RANKERS, ranker_of
 
 # %% ../nbs/11c_saving.ipynb #886b5a6c
-_format_version = 2  # 2: any kind (its spec and buffers), vocabularies without the '#na#' row
+_format_version = 3  # 2: any kind (its spec and buffers), vocabularies without the '#na#' row; 3: the ranker and each user's ratings
+_readable_versions = (2, 3)  # a file of format 2 loads without a ranker, its users' ratings all counted as the top of the scale
 
 class ModelFileError(ValueError):
     "A model file collabnb cannot load: truncated, of another format version, or inconsistent"
@@ -82,11 +84,16 @@ def write_model(
         if values.is_floating_point() and not torch.isfinite(values).all(): raise ValueError(f"the model's {name} holds values that are not finite numbers: it is not saved")
     rated_counts = torch.tensor([len(r) for r in rec.rated], dtype=torch.long)
     tensors = dict(model=state, user_bias=torch.from_numpy(rec.user_bias), item_bias=torch.from_numpy(rec.item_bias),
-                   rated_counts=rated_counts, rated_items=torch.from_numpy(np.concatenate(rec.rated).astype(np.int64)))
+                   rated_counts=rated_counts, rated_items=torch.from_numpy(np.concatenate(rec.rated).astype(np.int64)),
+                   rated_ratings=torch.from_numpy(np.concatenate(rec.rated_ratings).astype(np.float32)))
+    if rec.ranker:
+        tensors['ranker'] = {k: v.detach().cpu().contiguous() for k, v in rec.ranker['state'].items()}
+        if not all(torch.isfinite(v).all() for v in tensors['ranker'].values()): raise ValueError("the ranker holds values that are not finite numbers: it is not saved")
     meta = dict(format='collabnb-recommender', version=_format_version, collabnb=collabnb.__version__, kind=rec.kind,
                 spec=rec.spec, rating_range=list(rec.rating_range), mean=rec.mean,
                 settings={k: plain_id(v) for k, v in rec.settings.items()}, validation=rec.validation,
-                users=rec.users.ids, items=rec.items.ids, titles=rec.items.titles)
+                users=rec.users.ids, items=rec.items.ids, titles=rec.items.titles,
+                ranker=rec.ranker and dict(name=rec.ranker['name'], settings=rec.ranker['settings']))
     def write(f):
         with zipfile.ZipFile(f, 'w') as z:
             z.writestr('collabnb.json', json.dumps(meta))
@@ -105,6 +112,8 @@ _fields = {  # field of collabnb.json: (check, what it must be)
     'items': (lambda v: isinstance(v, list) and len(v) > 0 and all(map(_is_id, v)), 'a list of ids'),
     'titles': (lambda v: v is None or isinstance(v, list) and all(t is None or isinstance(t, str) for t in v), 'null or a list of titles'),
     'settings': (lambda v: isinstance(v, dict), 'an object'),
+    'ranker': (lambda v: v is None or isinstance(v, dict) and set(v) == {'name', 'settings'} and v['name'] in RANKERS and isinstance(v['settings'], dict),
+               f"null or an object with a name ({', '.join(map(repr, RANKERS))}) and settings"),
     'validation': (lambda v: v is None or isinstance(v, dict), 'null or an object')}
 
 def _short(v) -> str:
@@ -154,9 +163,10 @@ def _read(path:Path) -> tuple:
             except (UnicodeDecodeError, json.JSONDecodeError) as e: raise ModelFileError(f"{path}: its collabnb.json is not JSON ({e})") from None
             if not isinstance(meta, dict): raise ModelFileError(f"{path}: its collabnb.json must hold an object, not {type(meta).__name__}")
             if meta.get('format') != 'collabnb-recommender': raise ModelFileError(f"{path} is not a collabnb model file")
-            if meta.get('version') != _format_version:
+            if meta.get('version') not in _readable_versions:
                 raise ModelFileError(f"{path} was saved in collabnb model format {_short(meta.get('version'))} (by collabnb "
-                                     f"{_short(meta.get('collabnb'))}); this collabnb ({collabnb.__version__}) reads format {_format_version}")
+                                     f"{_short(meta.get('collabnb'))}); this collabnb ({collabnb.__version__}) reads formats {' and '.join(map(str, _readable_versions))}")
+            if meta['version'] == 2: meta.setdefault('ranker', None)
             _check_meta(path, meta)
             held, declared = z.getinfo('weights.pt').file_size, _factor_bytes(meta)
             if held < declared:
@@ -167,9 +177,9 @@ def _read(path:Path) -> tuple:
         raise ModelFileError(f"{path} is not a complete collabnb model file (truncated or corrupt: {str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__})") from None
     return meta, tensors
 
-def _check_tensors(path:Path, tensors, users:Vocab, items:Vocab) -> dict:
+def _check_tensors(path:Path, tensors, users:Vocab, items:Vocab, meta:dict) -> dict:
     "`tensors` if weights.pt holds what a model needs, of the right sizes and all finite, else a `ModelFileError`"
-    parts = ('model', 'user_bias', 'item_bias', 'rated_counts', 'rated_items')
+    parts = ('model', 'user_bias', 'item_bias', 'rated_counts', 'rated_items') + (('rated_ratings',) if meta['version'] > 2 else ())
     if not isinstance(tensors, dict) or not all(isinstance(tensors.get(k), dict if k == 'model' else Tensor) for k in parts):
         raise ModelFileError(f"{path}: its weights.pt must hold {', '.join(parts)}")
     state = tensors['model']
@@ -188,6 +198,19 @@ def _check_tensors(path:Path, tensors, users:Vocab, items:Vocab) -> dict:
     first_of_list[starts[counts > 0]] = True
     if len(rated) > 1 and ((rated[1:] <= rated[:-1]) & ~first_of_list[1:]).any():  # each user's list is sorted and has no repeats
         raise ModelFileError(f"{path} is inconsistent: rated_counts splits rated_items into lists that are not each user's sorted items")
+    if 'rated_ratings' in parts:
+        lo, hi = meta['rating_range']
+        values = tensors['rated_ratings']
+        if values.shape != rated.shape or not values.is_floating_point() or not ((values >= lo) & (values <= hi)).all():
+            raise ModelFileError(f"{path} is inconsistent: rated_ratings must hold one rating from {lo:g} to {hi:g} for each of rated_items")
+    if meta['ranker']:
+        ranker, state = ranker_of(meta['ranker']['name']), tensors.get('ranker')
+        try: ranker.check(meta['ranker']['settings'])
+        except ValueError as e: raise ModelFileError(f"{path}: field 'ranker' of its collabnb.json: {e}") from None
+        if not isinstance(state, dict) or not all(isinstance(v, Tensor) and v.is_floating_point() for v in state.values()):
+            raise ModelFileError(f"{path}: its weights.pt holds no tensors for its {ranker.name!r} ranker")
+        if why := ranker.state_error(state, items.n_rows, meta['ranker']['settings']): raise ModelFileError(f"{path} is inconsistent: its {ranker.name!r} ranker's {why}")
+        if not all(torch.isfinite(v).all() for v in state.values()): raise ModelFileError(f"{path}: its ranker holds values that are not finite numbers")
     return tensors
 
 # %% ../nbs/11c_saving.ipynb #44aa69cf
@@ -199,7 +222,7 @@ def read_model(
     meta, tensors = _read(path)
     try: users, items = Vocab(meta['users']), Vocab(meta['items'], meta['titles'])
     except ValueError as e: raise ModelFileError(f"{path}: its vocabulary is broken ({e})") from None
-    state = _check_tensors(path, tensors, users, items)['model']
+    state = _check_tensors(path, tensors, users, items, meta)['model']
     kind = kind_of(meta['kind'])
     buffers = {k: v for k, v in state.items() if k in kind.buffer_names}
     try:
@@ -207,7 +230,11 @@ def read_model(
         model.load_state_dict(state)
     except (RuntimeError, KeyError, TypeError, ValueError, IndexError) as e:
         raise ModelFileError(f"{path} does not hold a {meta['kind']} model: {str(e).strip().splitlines()[0]}") from None
-    rated = np.split(tensors['rated_items'].numpy(), np.cumsum(tensors['rated_counts'].numpy())[:-1])
+    starts = np.cumsum(tensors['rated_counts'].numpy())[:-1]
+    rated = np.split(tensors['rated_items'].numpy(), starts)
+    rated_ratings = np.split(tensors['rated_ratings'].numpy(), starts) if 'rated_ratings' in tensors else None
+    ranker = meta['ranker'] and dict(name=meta['ranker']['name'], settings=ranker_of(meta['ranker']['name']).check(meta['ranker']['settings']),
+                                     state=tensors['ranker'])
     return dict(model=model, kind=meta['kind'], spec=meta['spec'], users=users, items=items, rating_range=meta['rating_range'],
                 mean=meta['mean'], user_bias=tensors['user_bias'].numpy(), item_bias=tensors['item_bias'].numpy(), rated=rated,
-                settings=meta['settings'], validation=meta['validation'])
+                settings=meta['settings'], validation=meta['validation'], rated_ratings=rated_ratings, ranker=ranker)

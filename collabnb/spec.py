@@ -40,13 +40,14 @@ def check_kind(
     engine='adam',           # A name of `ENGINES`
     n_ratings=30_000,        # Size of the sample
     seed=42,
+    ranker='auto',           # A name of `RANKERS`, 'auto' or `None` (see `Recommender.train`)
     **train_kwargs           # Passed to `Recommender.train` (the kind's options, e.g. the hybrid's features)
 ) -> dict:                   # What was measured
     "Check every promise of the `Recommender` for `kind` trained by `engine`; raises `AssertionError` at the first one broken"
     ratings = check_ratings(ratings).sample(min(n_ratings, len(ratings)), random_state=seed).reset_index(drop=True)
     kept, first, rest = _held_out_users(ratings, 20, seed)
     start = time.perf_counter()
-    rec = Recommender.train(kept, kind=kind, engine=engine, seed=seed, progress=False, **train_kwargs)
+    rec = Recommender.train(kept, kind=kind, engine=engine, seed=seed, progress=False, ranker=ranker, **train_kwargs)
     seconds = time.perf_counter() - start
     check_module(kind, rec.model, rec.spec, rec.users.n_rows, rec.items.n_rows)  # 0. the module's contract
     lo, hi = rec.rating_range
@@ -73,19 +74,33 @@ def check_kind(
     if back.spec.get('item_feature_vocab'):
         back.add_item('a new film', features=back.spec['item_feature_vocab'][:2])
         assert back.predict(known_user, 'a new film').source[0] == 'model', f"{kind}/{engine}: a new item's features were not used"
-    # 5. evaluate
+    # 5. the ranker orders the lists: scores named as scores, a reason from the user's own films, and newcomers' lists better than the most rated films
+    hits = {}
+    if back.ranker:
+        top = back.recommend(known_user)
+        assert list(top.columns[-3:]) == ['score', 'prediction', 'because'] and top.score.is_monotonic_decreasing, f"{kind}/{engine}: recommend gave {list(top.columns)}"
+        assert top.prediction.between(lo, hi).all(), f"{kind}/{engine}: recommend's predicted ratings outside {lo}..{hi}"
+        mine = set(back.items.rows(kept.item[kept.user == known_user], titles=False))
+        assert set(back.items.rows(top.because)) <= mine, f"{kind}/{engine}: recommend's reasons are not films the user rated"
+        popular = kept.item.value_counts().index
+        for user, g in rest.groupby('user'):
+            seen, wanted = set(first.item[first.user == user]), set(g.item)
+            hits['newcomer_hits'] = hits.get('newcomer_hits', 0) + len(set(back.recommend(user).item) & wanted)
+            hits['popular_hits'] = hits.get('popular_hits', 0) + len(set([i for i in popular if i not in seen][:10]) & wanted)
+        assert hits['newcomer_hits'] > hits['popular_hits'], f"{kind}/{engine}: newcomers' lists found {hits['newcomer_hits']} of their films, the most rated {hits['popular_hits']}"
+    # 6. evaluate
     scores = evaluate(back, rest)
     unknown_items = (back.items.rows(rest.item, titles=False) < 0).mean()  # the only fallbacks left once the users are folded in
     assert np.isfinite(scores.rmse[0]) and abs(scores.fallback[0] - unknown_items) < 1e-9, f"{kind}/{engine}: evaluate gave {scores.iloc[0].to_dict()}"
-    # 6. the command line
+    # 7. the command line
     kept.to_csv(folder/'ratings.csv', index=False)
-    code, out = _cli('train', '--data', folder/'ratings.csv', '--kind', kind, '--engine', engine, '--epochs', 1, '-o', folder/'cli.collabnb')
+    code, out = _cli('train', '--data', folder/'ratings.csv', '--kind', kind, '--engine', engine, '--epochs', 1, '--ranker', ranker or 'none', '-o', folder/'cli.collabnb')
     assert code == 0, f"{kind}/{engine}: collabnb train failed: {out[-300:]}"
     for argv in (('predict', '--user', known_user, '--item', known_item), ('recommend', '--user', known_user)):
         code, out = _cli(argv[0], folder/'cli.collabnb', *argv[1:])
         assert code == 0, f"{kind}/{engine}: collabnb {argv[0]} failed: {out[-300:]}"
-    return dict(kind=kind, engine=engine, valid_rmse=rec.validation['rmse'], fallback_rmse=fallback, fold_in_rmse=folded,
-                evaluate_rmse=scores.rmse[0], train_seconds=seconds)
+    return dict(kind=kind, engine=engine, ranker=back.ranker['name'] if back.ranker else 'none', valid_rmse=rec.validation['rmse'], fallback_rmse=fallback,
+                fold_in_rmse=folded, **hits, evaluate_rmse=scores.rmse[0], train_seconds=seconds)
 
 # %% ../nbs/15_spec.ipynb #0ff17891
 def check_engine(

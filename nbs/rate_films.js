@@ -1,7 +1,9 @@
 // "Rate a few films" (rate_films.html): a newcomer folded into a trained dot-product model and given
 // recommendations, in the browser. The sums are those of collabnb's `Recommender.add_user` + `recommend`:
-// only the newcomer's row (factors and bias) is fitted, the items stay frozen, and a penalty pulls the
-// row toward the mean user, so that a single rating cannot throw it far. The model comes from
+// the list is ordered by the 'ease' ranker (each rated film adds its weights, scaled by the rating, to
+// every film's score), and each film's predicted rating comes from the dot product, where only the
+// newcomer's row (factors and bias) is fitted, the items stay frozen, and a penalty pulls the row
+// toward the mean user, so that a single rating cannot throw it far. The model comes from
 // rate_films_model.js (written by `write_browser_model` when the site is built). Node can load this
 // file too (`require`), which is how the notebook checks it against Python.
 (function (root) {
@@ -13,11 +15,22 @@
     return new Float32Array(bytes.buffer);
   }
 
+  function uint16s(base64) {  // little-endian uint16 values, base64-encoded
+    const f = floats(base64);
+    return new Uint16Array(f.buffer, f.byteOffset, f.byteLength / 2);
+  }
+
   function loadModel(raw) {
     const k = raw.n_factors, n = raw.titles.length;
     const factors = floats(raw.item_factors), bias = floats(raw.item_bias);
     if (factors.length !== n * k || bias.length !== n) throw new Error('rate_films_model.js: the tables do not match the titles');
-    return {k, n, factors, bias, titles: raw.titles, ids: raw.ids, popular: raw.popular, reg: raw.reg,
+    let ranker = null;
+    if (raw.ranker) {  // each film's strongest weights: the films it speaks for (rows from 0) and how much
+      const m = raw.ranker.neighbours, films = uint16s(raw.ranker.items), weights = floats(raw.ranker.weights);
+      if (films.length !== n * m || weights.length !== n * m) throw new Error('rate_films_model.js: the ranker does not match the titles');
+      ranker = {m, films, weights, floor: raw.ranker.floor};
+    }
+    return {k, n, factors, bias, ranker, titles: raw.titles, ids: raw.ids, popular: raw.popular, reg: raw.reg,
             start: Float64Array.from([...floats(raw.user_factors), ...floats(raw.user_bias)]),
             yRange: raw.y_range, ratingRange: raw.rating_range};
   }
@@ -88,15 +101,32 @@
     return theta;
   }
 
-  // The `n` best items for the newcomer, leaving out those they rated: ranked by the model's score,
-  // shown as a rating clipped to the data's range
+  // Every film's ranker score from `ratings`, and the rated film that adds most to each (-1: none)
+  function rankerScores(m, ratings) {
+    const r = m.ranker, [rlo, rhi] = m.ratingRange;
+    const score = new Float64Array(m.n), because = new Int32Array(m.n).fill(-1), best = new Float64Array(m.n).fill(-Infinity);
+    for (const j of Object.keys(ratings).map(Number).sort((a, b) => a - b)) {
+      const w = r.floor + (1 - r.floor) * Math.min(1, Math.max(0, (ratings[j] - rlo) / (rhi - rlo)));
+      for (let p = j * r.m; p < (j + 1) * r.m; p++) {
+        const i = r.films[p], part = w * r.weights[p];
+        score[i] += part;
+        if (part > best[i]) { best[i] = part; because[i] = j; }
+      }
+    }
+    return {score, because};
+  }
+
+  // The `n` best items for the newcomer, leaving out those they rated: ordered by the ranker's score (by
+  // the predicted rating before any rating), each with its predicted rating, clipped to the data's range
   function recommend(m, ratings, n = 10) {
     const theta = foldIn(m, ratings), [lo, hi] = m.yRange, [rlo, rhi] = m.ratingRange;
+    const ranked = m.ranker && Object.keys(ratings).length ? rankerScores(m, ratings) : null;
     const scored = [];
-    for (let i = 0; i < m.n; i++) if (!(i in ratings)) scored.push([logit(m, theta, i), i]);
-    scored.sort((a, b) => b[0] - a[0]);
-    return scored.slice(0, n).map(([z, i]) => ({row: i, id: m.ids[i], title: m.titles[i],
-      prediction: Math.min(rhi, Math.max(rlo, lo + (hi - lo) / (1 + Math.exp(-z))))}));
+    for (let i = 0; i < m.n; i++) if (!(i in ratings)) scored.push([ranked ? ranked.score[i] : logit(m, theta, i), i]);
+    scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    return scored.slice(0, n).map(([s, i]) => ({row: i, id: m.ids[i], title: m.titles[i], score: s,
+      because: ranked && ranked.because[i] >= 0 ? m.titles[ranked.because[i]] : null,
+      prediction: Math.min(rhi, Math.max(rlo, lo + (hi - lo) / (1 + Math.exp(-logit(m, theta, i)))))}));
   }
 
   // The page: a list of films to rate (the most rated ones, and any found by title), recommendations on every change
@@ -112,8 +142,9 @@
                               : 'Before you rate anything you are the average user; these are the ten best films for them:';
       results.replaceChildren(...recommend(m, ratings, 10).map(r => {
         const li = document.createElement('li');
-        li.innerHTML = '<span class="rate-title"></span> <span class="rate-prediction"></span>';
-        li.firstChild.textContent = r.title; li.lastChild.textContent = r.prediction.toFixed(2);
+        li.innerHTML = '<span class="rate-title"></span> <span class="rate-prediction"></span><span class="rate-because"></span>';
+        li.children[0].textContent = r.title; li.children[1].textContent = r.prediction.toFixed(2);
+        li.children[2].textContent = r.because ? `because you rated ${r.because}` : '';
         li.dataset.row = r.row;
         return li;
       }));

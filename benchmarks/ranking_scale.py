@@ -24,6 +24,7 @@ def distinct(x, y):
     return x[keep, 0].numpy(), x[keep, 1].numpy(), y[keep, 0].numpy()
 
 def main(argv=None):
+    import functools; globals()["print"] = functools.partial(print, flush=True)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
     p.add_argument('--threads', type=int, default=None, help='PyTorch threads (default: PyTorch\'s)')

@@ -83,7 +83,7 @@ def _data_args(p, what='ratings'):
     p.add_argument('--encoding', default='utf-8', help="text encoding of the files, such as latin-1 (default: utf-8)")
 
 def _train_args(p):
-    p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the model ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
+    p.add_argument('--kind', choices=list(_KINDS), default='dot', help=f"the rating model, which predict answers with and recommend shows beside each film ({'; '.join(f'{k}: {d}' for k, d in _KINDS.items())}); default: dot")
     engines = '; '.join(f"{e.name}: {e.doc}" for e in ENGINES.values())
     p.add_argument('--engine', choices=list(ENGINES), default=None,
                    help=f"how parameters are updated ({engines}); default: chosen for the kind and the size of the data")

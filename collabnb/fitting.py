@@ -259,6 +259,7 @@ def train(
     ranked = None
     if ranker is not None:  # fitted on the ratings the rating model kept
         ranker_settings = ranker.check(ranker_settings)
+        if progress and len(used) >= LARGE and rank_distrib() == 0: print(f"fitting the {ranker.name!r} ranker to {len(used):,} ratings", flush=True)
         weights = rating_weights(used.rating.to_numpy(), (lo, hi))
         ranked = dict(name=ranker.name, settings=ranker_settings,
                       state=ranker.fit(used.user.to_numpy(), used.item.to_numpy(), weights, users.n_rows, items.n_rows, seed, **ranker_settings))

@@ -6,10 +6,11 @@ Docs: https://collabnb.github.io/collabnb/ranking.html.md"""
 
 # %% auto #0
 __all__ = ['RANKING_FLOOR', 'RANKERS', 'EASE_ITEMS', 'rating_weights', 'history_matrix', 'Ranker', 'EaseRanker', 'cg_steps',
-           'AlsRanker', 'ranker_of', 'choose_ranker']
+           'als_kernel', 'AlsRanker', 'ranker_of', 'choose_ranker']
 
 # %% ../nbs/10i_ranking.ipynb #fca5b2f4
-import math
+import math, warnings
+from functools import cache
 import numpy as np
 
 # %% ../nbs/10i_ranking.ipynb #37e6b956
@@ -130,19 +131,93 @@ def cg_steps(X, Y, rows, cols, confidence, l2:float, steps:int, chunk=1 << 20):
         P = R + (rs_next / rs.clamp_min(1e-20))[:, None] * P; rs = rs_next
     return X
 
+# %% ../nbs/10i_ranking.ipynb #da28a09b
+_als_source = r'''
+#include <torch/extension.h>
+#include <vector>
+// `steps` conjugate-gradient steps for every row u of X, in place: toward the solution x of
+// (YtY + l2 I + sum_e c_e y_e y_e^T) x = sum_e (1 + c_e) y_e over the pairs e = indptr[u] .. indptr[u+1]-1
+// (y_e: row indices[e] of Y, c_e: conf[e]), starting from the row as it is.
+void als_cg(torch::Tensor X, torch::Tensor Y, torch::Tensor YtY, torch::Tensor indptr, torch::Tensor indices,
+            torch::Tensor conf, double l2, int64_t steps, int64_t threads) {
+  const int64_t n = X.size(0), k = X.size(1);
+  float* x = X.data_ptr<float>(); const float* y = Y.data_ptr<float>(); const float* G = YtY.data_ptr<float>();
+  const int64_t* ptr = indptr.data_ptr<int64_t>(); const int64_t* idx = indices.data_ptr<int64_t>(); const float* cf = conf.data_ptr<float>();
+  #pragma omp parallel num_threads(threads)
+  {
+    std::vector<float> r(k), p(k), ap(k);
+    #pragma omp for schedule(dynamic, 64)
+    for (int64_t u = 0; u < n; u++) {
+      float* xu = x + u*k;
+      auto times_A = [&](const float* v, float* out) {  // (YtY + l2 I) v + sum c (y.v) y
+        for (int64_t j = 0; j < k; j++) { float s = (float)l2 * v[j]; const float* g = G + j*k;
+          #pragma omp simd reduction(+:s)
+          for (int64_t l = 0; l < k; l++) s += g[l] * v[l];
+          out[j] = s; }
+        for (int64_t e = ptr[u]; e < ptr[u+1]; e++) { const float* ye = y + idx[e]*k; float d = 0;
+          #pragma omp simd reduction(+:d)
+          for (int64_t j = 0; j < k; j++) d += ye[j] * v[j];
+          d *= cf[e];
+          #pragma omp simd
+          for (int64_t j = 0; j < k; j++) out[j] += d * ye[j]; }
+      };
+      times_A(xu, ap.data());
+      for (int64_t j = 0; j < k; j++) r[j] = -ap[j];
+      for (int64_t e = ptr[u]; e < ptr[u+1]; e++) { const float* ye = y + idx[e]*k; const float w = 1.f + cf[e];
+        for (int64_t j = 0; j < k; j++) r[j] += w * ye[j]; }
+      float rs = 0;
+      for (int64_t j = 0; j < k; j++) { p[j] = r[j]; rs += r[j]*r[j]; }
+      for (int64_t s = 0; s < steps && rs > 1e-20f; s++) {
+        times_A(p.data(), ap.data());
+        float pap = 0;
+        for (int64_t j = 0; j < k; j++) pap += p[j]*ap[j];
+        if (!(pap > 1e-20f)) break;
+        const float a = rs / pap; float rs_next = 0;
+        for (int64_t j = 0; j < k; j++) { xu[j] += a*p[j]; r[j] -= a*ap[j]; rs_next += r[j]*r[j]; }
+        for (int64_t j = 0; j < k; j++) p[j] = r[j] + (rs_next / rs) * p[j];
+        rs = rs_next;
+      }
+    }
+  }
+}
+'''
+
+@cache
+def als_kernel():
+    "Compile (once) and load the C++ conjugate-gradient steps of `AlsRanker`, or raise a one-line `RuntimeError` saying what is missing"
+    from collabnb.fused import compile_kernel
+    return compile_kernel('collabnb_als_cg', "the 'als' ranker's kernel", _als_source, ['als_cg'])
+
+def _by_row(rows, cols, conf, n_rows:int) -> tuple:
+    "(indptr, indices, confidences) of the pairs grouped by row: a CSR matrix as three tensors"
+    import torch
+    order = np.argsort(rows, kind='stable')
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int64)
+    return torch.from_numpy(indptr), torch.from_numpy(cols[order].astype(np.int64)), torch.from_numpy(np.ascontiguousarray(conf[order], dtype=np.float32))
+
+# %% ../nbs/10i_ranking.ipynb #f6c7521c
 class AlsRanker(Ranker):
     name, doc = 'als', "implicit-feedback ALS (Hu, Koren and Volinsky) with conjugate-gradient steps; any catalogue, tens of millions of ratings"
     settings = dict(n_factors=64, l2=30., alpha=3., iterations=10, cg=3)  # l2 and alpha chosen on a validation split of u1's training ratings
-    def memory(self, n_item_rows, n_ratings, n_factors=64, **settings): return 8 * n_item_rows * n_factors + 40 * n_ratings
+    def memory(self, n_item_rows, n_ratings, n_factors=64, **settings): return 8 * n_item_rows * n_factors + 56 * n_ratings
     def fit(self, user_rows, item_rows, weights, n_user_rows, n_item_rows, seed=None, n_factors=64, l2=30., alpha=3., iterations=10, cg=3):
         import torch
         g = torch.Generator().manual_seed(0 if seed is None else seed)
-        u, i = torch.as_tensor(np.asarray(user_rows, np.int64)), torch.as_tensor(np.asarray(item_rows, np.int64))
-        c = torch.tensor(np.asarray(weights, np.float32)) * alpha
+        rows, cols = np.asarray(user_rows, np.int64), np.asarray(item_rows, np.int64)
+        c = np.asarray(weights, np.float32) * np.float32(alpha)  # confidence above the 1 every pair has
         X, Y = (torch.randn(n, int(n_factors), generator=g) * 0.01 for n in (n_user_rows, n_item_rows))
-        for _ in range(int(iterations)):
-            X = cg_steps(X, Y, u, i, c, l2, int(cg))
-            Y = cg_steps(Y, X, i, u, c, l2, int(cg))
+        try: kernel = als_kernel()
+        except RuntimeError as e:
+            warnings.warn(f"{e}: the 'als' ranker fits with PyTorch instead, many times slower")
+            u, i, c = torch.from_numpy(rows), torch.from_numpy(cols), torch.from_numpy(c)
+            for _ in range(int(iterations)):
+                X = cg_steps(X, Y, u, i, c, l2, int(cg))
+                Y = cg_steps(Y, X, i, u, c, l2, int(cg))
+        else:
+            by_user, by_item = _by_row(rows, cols, c, n_user_rows), _by_row(cols, rows, c, n_item_rows)
+            for _ in range(int(iterations)):
+                kernel.als_cg(X, Y, Y.T @ Y, *by_user, float(l2), int(cg), torch.get_num_threads())
+                kernel.als_cg(Y, X, X.T @ X, *by_item, float(l2), int(cg), torch.get_num_threads())
         Y[0] = 0
         return dict(item_factors=Y)
     def user_factors(self, state, histories, l2=30., alpha=3., **settings):
@@ -166,7 +241,7 @@ class AlsRanker(Ranker):
         if set(state) != {'item_factors'} or getattr(f, 'shape', None) != (n_item_rows, settings.get('n_factors')):
             return f"item_factors must be {n_item_rows:,} x {settings.get('n_factors')}"
 
-# %% ../nbs/10i_ranking.ipynb #b4e0852d
+# %% ../nbs/10i_ranking.ipynb #c5bcbc45
 RANKERS = {r.name: r for r in (EaseRanker(), AlsRanker())}
 EASE_ITEMS = 20_000  # items from which `choose_ranker` prefers 'als' (the closed form then takes minutes and gigabytes)
 

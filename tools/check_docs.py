@@ -182,6 +182,14 @@ def check_rate_films(browser, base):
         same, want = same_list(got['list'], got['ratings'])
         check(same, f"{name}, {what}: the page recommends what Python does ({got['list'][:2]} vs {want[:2]})")
     check(len(rated_list(page)['ratings']) == 2, f'{name}: a second click on the same star takes the rating back')
+    reasons = page.evaluate("() => Array.from(document.querySelectorAll('.rate-results .rate-because')).map(e => e.textContent)")
+    check(len(reasons) == 10 and all(r.startswith('because you rated ') for r in reasons), f'{name}: each film says which of your films it comes from ({reasons[:2]})')
+    ms = page.evaluate('''() => { const api = window.collabnbRate, m = api.loadModel(window.COLLABNB_RATE_MODEL), t = performance.now();
+        for (let k = 0; k < 5; k++) api.recommend(m, {49: 5, 171: 5, 180: 4, 99: 2, 126: 1}, 10);
+        return (performance.now() - t) / 5; }''')
+    check(ms < 100, f'{name}: the list for five ratings is computed in {ms:.1f} ms (under 100 ms)')
+    size = sum((site/f).stat().st_size for f in (name, 'rate_films_model.js', 'rate_films.js'))
+    check(size < 2e6, f'{name}: the page, its script and its model weigh {size / 1e6:.2f} MB (under 2 MB)')
     page.locator('#rate-films').scroll_into_view_if_needed()
     shots.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(shots/'rate_films.png'))
     check(not errors, f'{name}: no console error while rating ({errors[:3]})')

@@ -31,8 +31,8 @@ def biases(train, test):
 
 # %% ../nbs/16_benchmark.ipynb #8f9deae9
 def recommender(train, test, **settings):
-    "Predictions for `test` of a `Recommender` trained on all of `train` with `settings` (seed 42 unless given)"
-    rec = Recommender.train(train, **{'valid_pct': 0, 'progress': False, 'seed': 42, **settings})
+    "Predictions for `test` of a `Recommender` trained on all of `train` with `settings` (seed 42 unless given; no ranker: only ratings are scored here)"
+    rec = Recommender.train(train, **{'valid_pct': 0, 'progress': False, 'seed': 42, 'ranker': None, **settings})
     return rec.predict(test.user, test.item, test.timestamp if 'timestamp' in test else None).prediction.to_numpy(np.float32)
 
 _chapter_recipe = dict(epochs=5, lr=5e-3, bs=64)

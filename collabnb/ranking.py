@@ -34,7 +34,8 @@ def history_matrix(histories:list, n_rows:int):
 class Ranker:
     "A model that scores every item for a user from the items they rated and how much they liked them: it orders lists, it does not predict ratings"
     name, doc = None, None
-    settings = {}  # Its settings and their defaults
+    settings = {}  # Its settings and their defaults (each a finite number from 0)
+    below = {}     # Settings that must stay below a bound: {name: bound}
     def check(self, settings=None) -> dict:
         "`settings` with the defaults filled in; a `ValueError` names an unknown or bad one"
         settings = dict(settings or {})
@@ -42,8 +43,9 @@ class Ranker:
             raise ValueError(f"the {self.name!r} ranker takes no {', '.join(unknown)}; it takes {', '.join(self.settings)}")
         res = {**self.settings, **settings}
         for k, v in res.items():
-            if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 and (k != 'dropout' or v < 1)):
-                raise ValueError(f"the {self.name!r} ranker's {k} must be a finite number from 0{' to below 1' if k == 'dropout' else ''}, not {v!r}")
+            bound = self.below.get(k, math.inf)
+            if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 0 <= v < bound):
+                raise ValueError(f"the {self.name!r} ranker's {k} must be a finite number from 0{f' to below {bound:g}' if k in self.below else ''}, not {v!r}")
         return res
     def memory(self, n_item_rows:int, n_ratings:int, **settings) -> int:
         "Bytes that fitting holds"
@@ -75,7 +77,7 @@ class Ranker:
 # %% ../nbs/10i_ranking.ipynb #89bd365b
 class EaseRanker(Ranker):
     name, doc = 'ease', "item-to-item weights in closed form (Steck's EASE, rating-weighted, with a dropout penalty); catalogues up to about 20,000 items"
-    settings = dict(l2=300., dropout=0.5, neighbours=0)
+    settings, below = dict(l2=300., dropout=0.5, neighbours=0), dict(dropout=1)
     def memory(self, n_item_rows, n_ratings, **settings): return 3 * 4 * n_item_rows ** 2 + 16 * n_ratings
     def fit(self, user_rows, item_rows, weights, n_user_rows, n_item_rows, seed=None, l2=300., dropout=0.5, neighbours=0):
         import torch, scipy.sparse as sp

@@ -9,16 +9,12 @@
 (function (root) {
   'use strict';
 
-  function floats(base64) {  // little-endian float32 values, base64-encoded
-    const bytes = typeof Buffer !== 'undefined' ? Uint8Array.from(Buffer.from(base64, 'base64'))
-                                                : Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-    return new Float32Array(bytes.buffer);
+  function bytes(base64) {  // the bytes of a base64 string, in a fresh (aligned) buffer
+    return typeof Buffer !== 'undefined' ? Uint8Array.from(Buffer.from(base64, 'base64')).buffer
+                                         : Uint8Array.from(atob(base64), c => c.charCodeAt(0)).buffer;
   }
-
-  function uint16s(base64) {  // little-endian uint16 values, base64-encoded
-    const f = floats(base64);
-    return new Uint16Array(f.buffer, f.byteOffset, f.byteLength / 2);
-  }
+  const floats = base64 => new Float32Array(bytes(base64));   // little-endian float32 values
+  const uint16s = base64 => new Uint16Array(bytes(base64));   // little-endian uint16 values
 
   function loadModel(raw) {
     const k = raw.n_factors, n = raw.titles.length;

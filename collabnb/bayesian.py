@@ -8,7 +8,7 @@ Docs: https://collabnb.github.io/collabnb/bayesian.html.md"""
 __all__ = ['NOISE_DF', 'conjugate_gradients', 'Side', 'GibbsSampler', 'kept_sweeps', 'GibbsSampling']
 
 # %% ../nbs/10g_bayesian.ipynb #f1a12c05
-import math
+import math, warnings
 from fastai.collab import *
 from fastai.tabular.all import *
 from .hybrid import HybridDotProduct, user_time_keys
@@ -17,7 +17,10 @@ from .hybrid import HybridDotProduct, user_time_keys
 def _sparse(rows, cols, vals, shape) -> Tensor:
     "A sparse CSR matrix (float64) with `vals` at (`rows`, `cols`)"
     idx = torch.stack([torch.as_tensor(rows, dtype=torch.long), torch.as_tensor(cols, dtype=torch.long)])
-    return torch.sparse_coo_tensor(idx, torch.as_tensor(vals, dtype=torch.float64), shape).coalesce().to_sparse_csr()
+    coo = torch.sparse_coo_tensor(idx, torch.as_tensor(vals, dtype=torch.float64), shape, check_invariants=True).coalesce()
+    with warnings.catch_warnings():  # PyTorch calls CSR tensors beta, once per process: nothing a user can act on
+        warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
+        return coo.to_sparse_csr()
 
 def conjugate_gradients(H, precondition, b:Tensor, x:Tensor, mask:Tensor, steps=20) -> Tensor:
     "At most `steps` of preconditioned conjugate gradients for `H(x) = b` from `x`, on the entries where `mask` is 1"

@@ -67,6 +67,11 @@ def _decay(s:str) -> float:
     if not (math.isfinite(v) and v >= 0): raise argparse.ArgumentTypeError(f"must be a finite number from 0, not {s}")
     return v
 
+def _finite(s:str) -> float:
+    v = float(s)
+    if not math.isfinite(v): raise argparse.ArgumentTypeError(f"must be a finite number, not {s}")
+    return v
+
 def _rated(s:str) -> tuple:
     "ITEM=RATING from the command line: (item id or title, rating)"
     item, eq, rating = s.rpartition('=')
@@ -90,7 +95,7 @@ def _train_args(p):
     p.add_argument('--epochs', type=_positive, default=None, help="epochs of fit_one_cycle, or sweeps of the Gibbs sampler (default: the kind's and engine's recipe, 5 for adam, 200 for bayesian)")
     p.add_argument('--lr', type=_learning_rate, default=None, help="maximum learning rate, not for gibbs (default: the recipe's, 1e-2 for adam)")
     p.add_argument('--wd', type=_decay, default=None, help="weight decay, not for gibbs (default: the recipe's, 0.6 for the dot product, 2 for the hybrid)")
-    p.add_argument('--rating-range', type=float, nargs=2, metavar=('LOW', 'HIGH'), default=None,
+    p.add_argument('--rating-range', type=_finite, nargs=2, metavar=('LOW', 'HIGH'), default=None,
                    help="the rating scale, such as 1 5; ratings outside it are an error (default: the smallest and largest rating)")
     p.add_argument('--factors', type=_positive, default=None, help="latent factors per user and item (default: the kind's, 50; 10 for bayesian, the rank of each sample)")
     p.add_argument('--bs', type=_positive, default=None, help="batch size, not for gibbs (default: the recipe's, 1024 for adam)")

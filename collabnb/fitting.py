@@ -115,6 +115,7 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
         with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
             learn.fit_one_cycle(recipe['epochs'], recipe['lr'], wd=setup['wd'])
     if stop.diverged: raise TrainingDiverged(stop.diverged)
+    kind.finish(model, spec, rows if len(splits[0]) == len(rows) else rows.iloc[splits[0]])
     for name in ('loss_grad', 'loss', 'pred'):  # fastai keeps the last batch's outputs, with their autograd graph
         if isinstance(getattr(learn, name, None), Tensor): setattr(learn, name, getattr(learn, name).detach())
     return model, spec, learn
@@ -216,7 +217,9 @@ def train(
     if n_factors is None: n_factors = kind.n_factors
     _check_settings(_recipe(kind, asked, given, 0), n_factors, valid_pct, threads)
     if ranker not in (None, 'auto'): ranker_of(ranker).check(ranker_settings)
-    if rating_range is not None and not rating_range[0] < rating_range[1]: raise ValueError(f"rating_range must be (low, high) with low < high, not {rating_range!r}")
+    finite = lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v)
+    if rating_range is not None and not (isinstance(rating_range, (tuple, list)) and len(rating_range) == 2 and all(map(finite, rating_range)) and rating_range[0] < rating_range[1]):
+        raise ValueError(f"rating_range must be (low, high), two finite numbers with low < high, not {rating_range!r}")
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
     chosen = engine is None
     engine = choose_engine(kind, len(df), wanted=engine)

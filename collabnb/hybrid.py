@@ -73,8 +73,8 @@ def feature_tensors(
 # %% ../nbs/10e_hybrid.ipynb #7f422c96
 def user_time_keys(users, timestamps, widths) -> Tensor:
     "`(n, len(widths))` int64 keys of each (user row, timestamp in seconds) for each bin width: width number, user row and bin packed in one int64"
-    users = torch.as_tensor(users, dtype=torch.long)
-    t = torch.as_tensor(timestamps, dtype=torch.long).clamp(0, (1 << 32) - 1)  # a bin never spills into the user's bits
+    users = torch.tensor(np.asarray(users), dtype=torch.long)  # copies: pandas' arrays may be read-only
+    t = torch.tensor(np.asarray(timestamps), dtype=torch.long).clamp(0, (1 << 32) - 1)  # a bin never spills into the user's bits
     if len(users) and int(users.max()) >= 1 << 26: raise ValueError(f"user-time keys hold user rows below 2**26; this model has {int(users.max()):,}")
     return torch.stack([(j << 58) | (users << 32) | (t // w) for j, w in enumerate(widths)], 1)
 
@@ -88,7 +88,8 @@ class HybridDotProduct(Module):
                  raters=None,                            # (users, offsets): item i was rated by users[offsets[i]:offsets[i+1]]
                  n_time_bins=0,                          # Time bins of the ratings (0: no time biases)
                  item_time=True,                         # A bias per item and time bin besides the one per time bin
-                 user_time=None):                        # (sorted keys from `user_time_keys`, bin widths in seconds): user-time biases
+                 user_time=None,                         # (sorted keys from `user_time_keys`, bin widths in seconds): user-time biases
+                 user_time_mean=None):                   # `(n_users, 1)`: each user's time terms averaged over their ratings (see `settle_time`)
         self.user_factors, self.user_bias = Embedding(n_users, n_factors), Embedding(n_users, 1)
         self.item_factors, self.item_bias = Embedding(n_items, n_factors), Embedding(n_items, 1)
         self.y_range, self.n_time_bins = y_range, n_time_bins
@@ -109,6 +110,7 @@ class HybridDotProduct(Module):
             self.user_time_widths = tuple(user_time[1])
             self.user_time_bias = Embedding(len(user_time[0]) + 1, 1)  # row 0: a bin no training rating fell in
             with torch.no_grad(): self.user_time_bias.weight[0] = 0
+        if user_time_mean is not None: self.register_buffer('user_time_mean', torch.as_tensor(user_time_mean, dtype=torch.float32))
 
     def _features(self, side, rows):
         "Weighted sums of the feature rows of `rows` (factors, bias); zeros when this side has no features"
@@ -139,6 +141,23 @@ class HybridDotProduct(Module):
         at = torch.searchsorted(keys, wanted).clamp(max=len(keys) - 1)
         return self.user_time_bias(torch.where((keys[at] == wanted) & (timestamps >= 0)[:, None], at + 1, 0)).sum(1)
 
+    def _time(self, users, items, x):
+        "The time terms of each rating: the biases of its time bin (overall and the item's) and its user-time biases"
+        res = 0.
+        if self.n_time_bins:
+            t = x[:, 2].clamp(min=0)
+            res = res + self.time_bias(t)
+            if hasattr(self, 'item_time_bias'): res = res + self.item_time_bias(items * self.n_time_bins + t)
+        if hasattr(self, 'user_time_keys'): res = res + self._user_time(users, x[:, -1])  # the last column: timestamps
+        return res
+
+    def _untimed(self, users, items):
+        "The time terms of a rating given without a timestamp: the user's mean over their training ratings (`settle_time`); in a module saved before it had those, the mean over the time bins"
+        if hasattr(self, 'user_time_mean'): return self.user_time_mean[users]
+        res = self.time_bias.weight.mean() if self.n_time_bins else 0.
+        if hasattr(self, 'item_time_bias'): res = res + self.item_time_bias.weight.view(-1, self.n_time_bins)[items].mean(1, keepdim=True)
+        return res
+
     def forward(self, x):
         users, items = x[:, 0], x[:, 1]
         user_f, user_b = self._features('user', users)
@@ -146,11 +165,9 @@ class HybridDotProduct(Module):
         p = self.user_factors(users) + user_f + self._implicit('user', users)
         q = self.item_factors(items) + item_f + self._implicit('item', items)
         res = (p * q).sum(1, keepdim=True) + self.user_bias(users) + self.item_bias(items) + user_b + item_b
-        if self.n_time_bins:
-            t = x[:, 2]
-            res = res + self.time_bias(t)
-            if hasattr(self, 'item_time_bias'): res = res + self.item_time_bias(items * self.n_time_bins + t)
-        if hasattr(self, 'user_time_keys'): res = res + self._user_time(users, x[:, -1])  # the last column: timestamps
+        if self.n_time_bins or hasattr(self, 'user_time_keys'):
+            timed, untimed = self._time(users, items, x), x[:, -1:] < 0  # -1 in the last column: no timestamp
+            res = res + (torch.where(untimed, self._untimed(users, items), timed) if untimed.any() else timed)
         return res if self.y_range is None else sigmoid_range(res, *self.y_range)
 
 # %% ../nbs/10e_hybrid.ipynb #1c7510a1
@@ -184,6 +201,23 @@ def add_row(self:HybridDotProduct, side:str, features=None, implicit=None):
     other = 'item' if side == 'user' else 'user'
     if hasattr(self, f'{other}_implicit_factors'): _append_zeros(getattr(self, f'{other}_implicit_factors'), 1)  # the newcomer's own y row
     if side == 'item' and hasattr(self, 'item_time_bias'): _append_zeros(self.item_time_bias, self.n_time_bins)
+    if side == 'user' and hasattr(self, 'user_time_mean'):  # a newcomer's ratings have no times: the mean over the users
+        self.user_time_mean = torch.cat([self.user_time_mean, self.user_time_mean.mean(0, keepdim=True)])
+
+@patch
+@torch.no_grad()
+def settle_time(self:HybridDotProduct, batches):
+    "Keep each user's time terms averaged over their training ratings (`batches` of the module's input, with times): what a rating asked without a time gets"
+    w = self.user_bias.weight
+    sums, counts = w.new_zeros(len(w), 1), w.new_zeros(len(w), 1)
+    for b in batches:
+        b = b.to(w.device)
+        sums.index_add_(0, b[:, 0], self._time(b[:, 0], b[:, 1], b) + w.new_zeros(len(b), 1))
+        counts.index_add_(0, b[:, 0], w.new_ones(len(b), 1))
+    mean = sums / counts.clamp(min=1)
+    mean[counts[:, 0] == 0] = sums.sum() / counts.sum().clamp(min=1)  # a user without a timed rating: everyone's mean
+    if hasattr(self, 'user_time_mean'): self.user_time_mean = mean
+    else: self.register_buffer('user_time_mean', mean)
 
 @patch
 def vectors(self:HybridDotProduct, side:str) -> Tensor:

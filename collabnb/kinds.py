@@ -18,6 +18,7 @@ from .dot_product import DotProductBias
 from .deep_learning import CollabNN
 from .hybrid import HybridDotProduct, feature_tensors, row_lists, user_time_keys
 from .bayesian import NOISE_DF
+from .ratings import LATEST_TIME
 
 # %% ../nbs/10f_kinds.ipynb #5b7a0006
 def y_range_for(rating_range) -> tuple:
@@ -101,10 +102,15 @@ class Kind:
         return getattr(model, f'{side}_factors').weight
     def add_row(self, model:Module, side:str, features=None, implicit=None):
         "Extend the module's per-row data for a newcomer on `side`, once its table rows are appended (nothing to extend here)"
+    def finish(self, model:Module, spec:dict, rows:pd.DataFrame):
+        "Anything the module keeps from its training `rows` once trained (nothing here)"
     def spec_error(self, spec:dict):
         "(field, what it must be) of the first field of a saved `spec` that is missing or out of range, or `None`"
         for name, (ok, what, required) in self.spec_fields.items():
             if name in spec and not ok(spec[name]) or required and name not in spec: return name, what
+    def buffer_error(self, buffers:dict, n_users:int, n_items:int, spec:dict):
+        "What is wrong with saved `buffers` (their types, sizes, order and ranges) for a module of `n_users` x `n_items` rows, or `None`"
+        if buffers: return f"a {self.name} model has no buffers, but the file holds {', '.join(buffers)}"
     def __repr__(self): return f"Kind({self.name!r}: {self.doc})"
 
 # %% ../nbs/10f_kinds.ipynb #5b7a0014
@@ -136,7 +142,7 @@ class CrossEntropyKind(NeuralKind):
 
 # %% ../nbs/10f_kinds.ipynb #5b7a0016
 def time_bins(timestamps, time_range, n_bins:int) -> np.ndarray:
-    "Bin of each timestamp among `n_bins` equal spans of `time_range`; without timestamps, the last bin"
+    "Bin of each timestamp among `n_bins` equal spans of `time_range` (a time outside it goes to the first or the last bin)"
     lo, hi = time_range
     t = np.asarray(timestamps, dtype=np.float64)
     return ((t - lo) * n_bins // max(hi - lo + 1, 1)).clip(0, n_bins - 1).astype(np.int64)
@@ -146,10 +152,11 @@ class HybridKind(Kind):
     options = ('user_features', 'item_features', 'implicit', 'item_implicit', 'time_bins')
     recipe = dict(epochs=5, lr=1e-2, wd=2., bs=1024)
     buffer_names = ('user_feature_nums', 'user_feature_weights', 'item_feature_nums', 'item_feature_weights',
-                    'user_implicit_rows', 'user_implicit_offsets', 'item_implicit_rows', 'item_implicit_offsets', 'user_time_keys')
+                    'user_implicit_rows', 'user_implicit_offsets', 'item_implicit_rows', 'item_implicit_offsets', 'user_time_keys', 'user_time_mean')
     spec_fields = {**Kind.spec_fields,
                    'n_time_bins': (lambda v: is_whole(v, 0, 100_000), 'a whole number from 0 to 100,000', False),
-                   'time_range': (lambda v: isinstance(v, list) and len(v) == 2 and all(map(is_number, v)) and v[0] <= v[1], '[first, last] timestamps', False),
+                   'time_range': (lambda v: isinstance(v, list) and len(v) == 2 and all(map(is_number, v)) and 0 <= v[0] <= v[1] < LATEST_TIME,
+                                  '[first, last] timestamps in seconds from 1970 to 2106', False),
                    'item_time': (lambda v: isinstance(v, bool), 'true or false', False),
                    'user_time_widths': (lambda v: isinstance(v, list) and len(v) <= 16 and all(is_whole(w, 1, 1 << 31) for w in v),
                                         'a list of at most 16 whole numbers of seconds from 1', False),
@@ -179,7 +186,12 @@ class HybridKind(Kind):
                                 rated=pair('user_implicit_rows', 'user_implicit_offsets'),
                                 raters=pair('item_implicit_rows', 'item_implicit_offsets'), n_time_bins=spec.get('n_time_bins', 0),
                                 item_time=spec.get('item_time', True),
-                                user_time=(buffers['user_time_keys'], spec['user_time_widths']) if spec.get('user_time_widths') else None)
+                                user_time=(buffers['user_time_keys'], spec['user_time_widths']) if spec.get('user_time_widths') else None,
+                                user_time_mean=buffers.get('user_time_mean'))
+    def finish(self, model, spec, rows, chunk=1 << 20):
+        "Each user's time terms averaged over their training `rows`, kept for ratings asked without a time"
+        if (spec.get('n_time_bins') or spec.get('user_time_widths')) and 'timestamp' in rows:
+            model.settle_time(self.codes(spec, *(rows[c].iloc[s:s + chunk] for c in ('user', 'item', 'timestamp'))) for s in range(0, len(rows), chunk))
     def ids(self, side, **options):
         "Every id of a feature table gets a row, so that it can be scored from its features before anyone rates it"
         table = options.get(f'{side}_features')
@@ -193,17 +205,49 @@ class HybridKind(Kind):
             raise ValueError(f"unknown {side} feature(s) {', '.join(map(repr, unknown[:5]))}; the model knows e.g. {', '.join(map(repr, known[:5]))}")
         number = {f: k for k, f in enumerate(known, 1)}
         return [number[f] for f in features], list(features.values())
+    def buffer_error(self, buffers, n_users, n_items, spec):
+        "Feature tables of one row per user or item; per-row lists whose offsets rise from 0 to the list's end; user-time keys sorted, each of a width, a user and a bin the spec allows"
+        rows = dict(user=n_users, item=n_items)
+        whole = lambda t, ndim: isinstance(t, Tensor) and t.dtype == torch.long and t.ndim == ndim
+        for side, other in (('user', 'item'), ('item', 'user')):
+            nums, weights = buffers.get(f'{side}_feature_nums'), buffers.get(f'{side}_feature_weights')
+            if (nums is None) != (weights is None): return f"{side}_feature_nums and {side}_feature_weights come together"
+            if nums is not None:
+                n = len(spec.get(f'{side}_feature_vocab', []))
+                if not (whole(nums, 2) and len(nums) == rows[side] and weights.shape == nums.shape and weights.is_floating_point()):
+                    return f"{side}_feature_nums and {side}_feature_weights must be two tables of {rows[side]:,} rows, of feature numbers and weights"
+                if nums.numel() and not (0 <= nums.min() and nums.max() <= n): return f"{side}_feature_nums must lie from 0 to {n:,}, the {side} features it knows"
+            lists, offsets = buffers.get(f'{side}_implicit_rows'), buffers.get(f'{side}_implicit_offsets')
+            if (lists is None) != (offsets is None): return f"{side}_implicit_rows and {side}_implicit_offsets come together"
+            if lists is not None:
+                if not (whole(lists, 1) and whole(offsets, 1) and len(offsets) == rows[side] + 1 and offsets[0] == 0
+                        and offsets[-1] == len(lists) and (offsets.diff() >= 0).all()):
+                    return f"{side}_implicit_offsets must rise from 0 to the length of {side}_implicit_rows, one step per {side} row"
+                if len(lists) and not (0 <= lists.min() and lists.max() < rows[other]): return f"{side}_implicit_rows must be {other} rows, from 0 to {rows[other] - 1:,}"
+        keys, widths = buffers.get('user_time_keys'), spec.get('user_time_widths')
+        if (keys is None) != (not widths): return "user_time_keys and the spec's user_time_widths come together"
+        if keys is not None:
+            if not (whole(keys, 1) and (keys.diff() > 0).all()): return "user_time_keys must be sorted, each key once"
+            width, user, time_bin = keys >> 58, (keys >> 32) & ((1 << 26) - 1), keys & ((1 << 32) - 1)
+            if len(keys) and not (0 <= width.min() and width.max() < len(widths) and user.max() < n_users): return "user_time_keys name widths or users the model does not have"
+            lo, hi = spec.get('time_range', (0, LATEST_TIME - 1))
+            w = torch.tensor(widths)[width]
+            if not ((time_bin >= lo // w) & (time_bin <= hi // w)).all(): return "user_time_keys hold time bins outside the spec's time_range"
+        if (mean := buffers.get('user_time_mean')) is not None:
+            if not (spec.get('n_time_bins') or widths): return "user_time_mean belongs to a model with time biases"
+            if not (isinstance(mean, Tensor) and mean.is_floating_point() and mean.shape == (n_users, 1)): return f"user_time_mean must be one number for each of {n_users:,} user rows"
+
     def vectors(self, model, side):
         "The module's own vectors: factors with the features and the implicit feedback added in"
         return model.vectors(side)
     def add_row(self, model, side, features=None, implicit=None): model.add_row(side, features=features, implicit=implicit)
     def codes(self, spec, user_rows, item_rows, timestamps=None):
         columns = [super().codes(spec, user_rows, item_rows)]
-        if n := spec.get('n_time_bins'):  # the time bin (without timestamps, the latest)
-            columns.append(np.full(len(columns[0]), n - 1) if timestamps is None else time_bins(timestamps, spec['time_range'], n))
+        if n := spec.get('n_time_bins'):  # the time bin (-1 without timestamps: the module then uses the user's mean time terms)
+            columns.append(np.full(len(columns[0]), -1) if timestamps is None else time_bins(timestamps, spec['time_range'], n))
         if spec.get('user_time_widths'):  # the timestamp itself, last (-1: none)
             columns.append(np.full(len(columns[0]), -1) if timestamps is None else np.asarray(timestamps, dtype=np.int64))
-        return torch.cat([columns[0], *(torch.as_tensor(c, dtype=torch.long)[:, None] for c in columns[1:])], 1)
+        return torch.cat([columns[0], *(torch.tensor(np.asarray(c), dtype=torch.long)[:, None] for c in columns[1:])], 1)  # a copy: timestamps may be read-only
 
 # %% ../nbs/10f_kinds.ipynb #08f0addd
 USER_TIME_WIDTHS = (86400, 3600, 600, 60)  # seconds; chosen there too (a day alone, then adding an hour, ten minutes, a minute)

@@ -149,13 +149,28 @@ def _factor_bytes(meta:dict) -> int:
 
 _max_expansion = 100  # a member that decompresses to more than this many times its stored size is a zip bomb, not a model
 
+_start = b'PK\x03\x04'  # a zip's first local header; a model file's first member is collabnb.json
+
+def _starts_as_model(path:Path) -> bool:
+    "Whether `path` begins as a model file does (or is shorter than that beginning): what is wrong with it then is damage, not another format"
+    with open(path, 'rb') as f: head = f.read(64)
+    if len(head) < 30: return _start.startswith(head[:4])
+    n = int.from_bytes(head[26:28], 'little')
+    return head.startswith(_start) and b'collabnb.json'.startswith(head[30:30 + n]) and n <= 13
+
+def _damaged(path:Path, why:str) -> ModelFileError:
+    return ModelFileError(f"{path} is not a complete collabnb model file (truncated or corrupt: {why})")
+
 def _read(path:Path) -> tuple:
     "The checked metadata and the tensors of a model file, or a `ModelFileError` saying what is wrong with it"
     if not path.is_file(): raise FileNotFoundError(f"no model file at {path}")
+    ours = _starts_as_model(path)
     try:
         with zipfile.ZipFile(path) as z:
             for member in ('collabnb.json', 'weights.pt'):
-                if member not in z.namelist(): raise ModelFileError(f"{path} is not a collabnb model file: it has no {member}")
+                if member not in z.namelist():  # a truncated model file can still read as a zip: the one torch.save wrote inside it
+                    if ours: raise _damaged(path, f"its zip directory does not list {member}")
+                    raise ModelFileError(f"{path} is not a collabnb model file: it has no {member}")
                 info = z.getinfo(member)
                 if info.file_size > _max_expansion * max(info.compress_size, 1 << 16):
                     raise ModelFileError(f"{path}: its {member} would expand from {info.compress_size:,} to {info.file_size:,} bytes; refused")
@@ -172,10 +187,23 @@ def _read(path:Path) -> tuple:
             if held < declared:
                 raise ModelFileError(f"{path}: its collabnb.json declares {declared:,} bytes of factors (spec {_short(meta['spec'])}) but weights.pt holds {held:,}")
             with z.open('weights.pt') as f: tensors = torch.load(io.BytesIO(f.read()), weights_only=True)
-    except ModelFileError: raise
-    except (zipfile.BadZipFile, KeyError, EOFError, RuntimeError, pickle.UnpicklingError, zlib.error, ValueError, TypeError) as e:
-        raise ModelFileError(f"{path} is not a complete collabnb model file (truncated or corrupt: {str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__})") from None
+    except (ModelFileError, PermissionError): raise
+    except zipfile.BadZipFile as e:
+        if ours: raise _damaged(path, str(e)) from None
+        raise ModelFileError(f"{path} is not a collabnb model file (those are zip files: {e})") from None
+    except (KeyError, EOFError, RuntimeError, pickle.UnpicklingError, zlib.error, ValueError, TypeError, OSError) as e:  # OSError: a damaged zip directory
+        raise _damaged(path, _one_line(e)) from None
     return meta, tensors
+
+def _one_line(e:Exception, limit=300) -> str:
+    "The whole message of `e` on one line, cut at `limit` characters"
+    text = ' '.join(str(e).split()) or type(e).__name__
+    return text if len(text) <= limit else text[:limit - 3] + '...'
+
+def _well_formed(t) -> bool:
+    "A dense tensor that owns the elements it shows: a crafted view (stride 0, or past its storage) could stand for terabytes"
+    return (isinstance(t, Tensor) and t.layout == torch.strided and t.is_contiguous()
+            and t.storage_offset() + t.numel() <= t.untyped_storage().nbytes() // max(t.element_size(), 1))
 
 def _check_tensors(path:Path, tensors, users:Vocab, items:Vocab, meta:dict) -> dict:
     "`tensors` if weights.pt holds what a model needs, of the right sizes and all finite, else a `ModelFileError`"
@@ -183,6 +211,9 @@ def _check_tensors(path:Path, tensors, users:Vocab, items:Vocab, meta:dict) -> d
     if not isinstance(tensors, dict) or not all(isinstance(tensors.get(k), dict if k == 'model' else Tensor) for k in parts):
         raise ModelFileError(f"{path}: its weights.pt must hold {', '.join(parts)}")
     state = tensors['model']
+    named = [*state.items(), *((k, tensors[k]) for k in parts[1:]), *(tensors['ranker'].items() if isinstance(tensors.get('ranker'), dict) else ())]
+    if bad := next((k for k, t in named if not _well_formed(t)), None):
+        raise ModelFileError(f"{path}: its {bad} is not a plain tensor holding its own values (a view, sparse, or larger than its storage)")
     for side, vocab in (('user', users), ('item', items)):
         rows = getattr(state.get(f'{side}_factors.weight'), 'shape', (None,))[0]
         if rows != vocab.n_rows: raise ModelFileError(f"{path} is inconsistent: its vocabulary has {len(vocab):,} {side}s but its weights have {'no' if rows is None else f'{rows - 1:,}'} rows")
@@ -225,11 +256,12 @@ def read_model(
     state = _check_tensors(path, tensors, users, items, meta)['model']
     kind = kind_of(meta['kind'])
     buffers = {k: v for k, v in state.items() if k in kind.buffer_names}
+    if why := kind.buffer_error(buffers, users.n_rows, items.n_rows, meta['spec']): raise ModelFileError(f"{path} is inconsistent: {why}")
     try:
         model = kind.build(users.n_rows, items.n_rows, meta['spec'], buffers)
         model.load_state_dict(state)
     except (RuntimeError, KeyError, TypeError, ValueError, IndexError) as e:
-        raise ModelFileError(f"{path} does not hold a {meta['kind']} model: {str(e).strip().splitlines()[0]}") from None
+        raise ModelFileError(f"{path} does not hold a {meta['kind']} model: {_one_line(e)}") from None
     starts = np.cumsum(tensors['rated_counts'].numpy())[:-1]
     rated = np.split(tensors['rated_items'].numpy(), starts)
     rated_ratings = np.split(tensors['rated_ratings'].numpy(), starts) if 'rated_ratings' in tensors else None

@@ -42,33 +42,41 @@ _KINDS = {'dot': "the chapter's dot product with biases", 'neural': "the chapter
           'bayesian': "the hybrid's inputs fitted by Gibbs sampling, averaged over posterior samples (most accurate)"}
 _SPLITS = ('u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub')
 
+def _whole(s:str) -> int:
+    try: return int(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"must be a whole number, not {s!r}") from None
+
+def _number(s:str) -> float:
+    try: return float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"must be a number, not {s!r}") from None
+
 def _positive(s:str) -> int:
-    v = int(s)
+    v = _whole(s)
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
     return v
 
 def _non_negative(s:str) -> int:
-    v = int(s)
+    v = _whole(s)
     if v < 0: raise argparse.ArgumentTypeError(f"must be 0 or more, not {v}")
     return v
 
 def _fraction(s:str) -> float:
-    v = float(s)
+    v = _number(s)
     if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be from 0 to below 1, not {v}")
     return v
 
 def _learning_rate(s:str) -> float:
-    v = float(s)
+    v = _number(s)
     if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {s}")
     return v
 
 def _decay(s:str) -> float:
-    v = float(s)
+    v = _number(s)
     if not (math.isfinite(v) and v >= 0): raise argparse.ArgumentTypeError(f"must be a finite number from 0, not {s}")
     return v
 
 def _finite(s:str) -> float:
-    v = float(s)
+    v = _number(s)
     if not math.isfinite(v): raise argparse.ArgumentTypeError(f"must be a finite number, not {s}")
     return v
 
@@ -104,11 +112,11 @@ def _train_args(p):
     p.add_argument('--ranker', choices=[*RANKERS, 'auto', 'none'], default='auto',
                    help=f"the model that orders recommend's lists, while --kind predicts ratings ({rankers}; none: order by predicted rating); "
                         "default: auto, ease unless the catalogue is too large for it, then als")
-    p.add_argument('--seed', type=int, default=None, help='random seed, for a repeatable run (default: none)')
+    p.add_argument('--seed', type=_whole, default=None, help='random seed, for a repeatable run (default: none)')
     _threads_arg(p)
 
 def _threads(s:str) -> int:
-    v, cores = int(s), os.cpu_count() or 1
+    v, cores = _whole(s), os.cpu_count() or 1
     if not 1 <= v <= cores: raise argparse.ArgumentTypeError(f"must be from 1 to {cores} (this machine's cores), not {v}")
     return v
 
@@ -231,8 +239,8 @@ def _parser():
     c.add_argument('--lr', type=_learning_rate, default=5e-3, help='maximum learning rate (default: 5e-3)')
     c.add_argument('--wd', type=_decay, default=0.1, help='weight decay (default: 0.1)')
     c.add_argument('--factors', type=_positive, default=50, help='latent factors per user and movie (default: 50)')
-    c.add_argument('--seed', type=int, default=42, help='random seed (default: 42)')
-    c.add_argument('--user', type=int, default=196, help='user id to recommend for (default: 196)')
+    c.add_argument('--seed', type=_whole, default=42, help='random seed (default: 42)')
+    c.add_argument('--user', type=_whole, default=196, help='user id to recommend for (default: 196)')
     c.add_argument('-n', type=_positive, default=5, help='how many recommendations (default: 5)')
     c.add_argument('--data', default=None, help="MovieLens 100K folder (default: fastai's download folder)")
     _threads_arg(c)

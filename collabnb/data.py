@@ -34,10 +34,17 @@ def movielens_100k(
                                 f"unzip ml-100k.zip there (or set FASTAI_HOME), or pass the folder as `path`.") from None
 
 # %% ../nbs/00_data.ipynb #912cd70c
+def _movielens_file(path, name:str, read) -> pd.DataFrame:
+    "`read(file)` for MovieLens 100K's file `name`, or a one-line `ValueError` that names the file when it is not what it should be"
+    file = movielens_100k(path)/name
+    try: return read(file)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, TypeError, AttributeError) as e:
+        why = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ValueError(f"{file} is not MovieLens 100K's {name} file: {why}") from None
+
 def load_ratings(path=None) -> pd.DataFrame:
     "The ratings of MovieLens 100K (`u.data`) as columns user, movie, rating, timestamp"
-    return pd.read_csv(movielens_100k(path)/'u.data', sep='\t', header=None,
-                       names=['user', 'movie', 'rating', 'timestamp'])
+    return _movielens_file(path, 'u.data', lambda f: pd.read_csv(f, sep='\t', header=None, names=['user', 'movie', 'rating', 'timestamp']))
 
 # %% ../nbs/00_data.ipynb #91b4ea62
 _genres = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary',
@@ -47,17 +54,17 @@ _genres = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy'
 def load_movies(path=None) -> pd.DataFrame:
     "Movies of MovieLens 100K (`u.item`): movie, title, release year and one 0/1 column per genre"
     cols = ['movie', 'title', 'release_date', 'video_date', 'url'] + _genres
-    movies = pd.read_csv(movielens_100k(path)/'u.item', sep='|', encoding='latin-1', header=None, names=cols)
-    movies['year'] = pd.to_datetime(movies.release_date, format='%d-%b-%Y').dt.year
-    return movies[['movie', 'title', 'year'] + _genres]
+    def read(file):
+        movies = pd.read_csv(file, sep='|', encoding='latin-1', header=None, names=cols)
+        if movies.movie.dtype.kind != 'i' or not movies.movie.is_unique: raise ValueError("its first column must hold whole movie ids, each once")
+        return movies.assign(year=pd.to_datetime(movies.release_date, format='%d-%b-%Y').dt.year)[['movie', 'title', 'year'] + _genres]
+    return _movielens_file(path, 'u.item', read)
 
 # %% ../nbs/00_data.ipynb #695874fc
 def load_users(path=None) -> pd.DataFrame:
     "Users of MovieLens 100K (`u.user`): user, age, gender, occupation, zip and its first character"
-    users = pd.read_csv(movielens_100k(path)/'u.user', sep='|', header=None,
-                        names=['user', 'age', 'gender', 'occupation', 'zip'])
-    users['zip_region'] = users.zip.str[0]
-    return users
+    read = lambda f: pd.read_csv(f, sep='|', header=None, names=['user', 'age', 'gender', 'occupation', 'zip']).assign(zip_region=lambda d: d.zip.str[0])
+    return _movielens_file(path, 'u.user', read)
 
 # %% ../nbs/00_data.ipynb #bb5fc086
 def load_movielens(path=None) -> pd.DataFrame:

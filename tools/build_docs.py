@@ -10,7 +10,8 @@ not (CI machines, offline laptops), this script does the same two steps with pur
 Then it finishes what smalldocs leaves to Quarto: pages are renamed as Quarto names them (each
 notebook's `output-file`, e.g. `00_data.ipynb` -> `data.html`), links to the published site become
 relative (the site works from any folder), KaTeX, which smalldocs loads from a CDN, is copied in
-from the npm registry, and the theme's Google Fonts import is dropped, so that pages load offline.
+(fetched from the npm registry on the first build and cached), and the theme's Google Fonts import
+is dropped, so that pages load offline.
 Four things a reader would otherwise see are mended on the way: signatures of classes that a
 notebook defines name them as the package does (not `__main__.Recommender`), search snippets show
 math as text (`μ + b_u`, not `\\mu + b_u`), page descriptions in the `<meta>` tags lose their
@@ -60,7 +61,8 @@ def write_page_model(proc:Path):
 
 def render(proc:Path, dest:Path):
     "smalldocs render of `proc` moved to `dest`; fails on any warning other than the expected ones"
-    res = subprocess.run(['smalldocs', 'render', str(proc)], capture_output=True, text=True)
+    smalldocs = [sys.executable, '-c', 'import sys; from smalldocs.cli import main; sys.argv[0] = "smalldocs"; sys.exit(main())']
+    res = subprocess.run([*smalldocs, 'render', str(proc)], capture_output=True, text=True)  # this Python's smalldocs: no venv needs activating
     sys.stdout.write(res.stdout + ''.join(l + '\n' for l in res.stderr.splitlines() if not l.startswith('warning:')))
     unexpected = [l for l in res.stderr.splitlines() if l.startswith('warning:') and not _expected.search(l)]
     if res.returncode or unexpected: sys.exit('smalldocs render failed:\n' + '\n'.join(unexpected or [res.stderr]))
@@ -77,13 +79,18 @@ def output_files(proc:Path) -> dict:
     return names
 
 def fetch_katex(dest:Path):
-    "Copy KaTeX's `dist/` (CSS, JS, fonts) from the npm registry's package into `dest`"
+    "Copy KaTeX's `dist/` (CSS, JS, fonts) into `dest`, from the npm registry the first time, then from a cache in the user's cache folder"
     version = re.search(r'katex@([\d.]+)', KATEX_CDN).group(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(['npm', 'pack', f'katex@{version}', '--silent', '--pack-destination', tmp],
-                       check=True, capture_output=True)
-        with tarfile.open(next(Path(tmp).glob('katex-*.tgz'))) as tgz: tgz.extractall(tmp, filter='data')
-        shutil.copytree(Path(tmp)/'package'/'dist', dest)
+    cache = Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'collabnb'/f'katex-{version}'
+    if not cache.is_dir():
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(['npm', 'pack', f'katex@{version}', '--silent', '--pack-destination', tmp],
+                           check=True, capture_output=True)
+            with tarfile.open(next(Path(tmp).glob('katex-*.tgz'))) as tgz: tgz.extractall(tmp, filter='data')
+            shutil.copytree(Path(tmp)/'package'/'dist', Path(tmp)/'dist')
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(Path(tmp)/'dist', cache)
+    shutil.copytree(cache, dest)
 
 _math = {'hat': '', 'mu': 'μ', 'sigma': 'σ', 'lambda': 'λ', 'eta': 'η', 'approx': '≈', 'cdot': '·', 'top': 'ᵀ', 'sum': 'Σ',
          'times': '×', 'le': '≤', 'ge': '≥', 'min': 'min', 'max': 'max', 'mathrm': '', 'frac': ''}

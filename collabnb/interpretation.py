@@ -67,12 +67,17 @@ def item_pca(learn:Learner, items:list, n_components=3) -> pd.DataFrame:
 
 # %% ../nbs/05_interpretation.ipynb #5e56f4fc
 def plot_pca(pca:pd.DataFrame, x='pc0', y='pc2', n_labels=50, ax=None, figsize=(10, 9)):
-    "Scatter of the first `n_labels` rows of `pca` on two components, each labelled"
+    "Scatter of the first `n_labels` rows of `pca` on two components; each point is labelled unless its label would cover one placed before"
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     pts = pca.iloc[:n_labels]
     ax.scatter(pts[x], pts[y], s=12)
-    for name, px, py in zip(pts.index, pts[x], pts[y]): ax.text(px, py, name, fontsize=7)
-    ax.set_xlabel(x); ax.set_ylabel(y)
+    ax.set_xlabel(x); ax.set_ylabel(y); ax.autoscale_view()
+    renderer, placed = ax.figure.canvas.get_renderer(), []
+    for name, px, py in zip(pts.index, pts[x], pts[y]):  # in the table's order: the first rows keep their labels
+        label = ax.text(px, py, f' {name}', fontsize=7, va='center')
+        box = label.get_window_extent(renderer)
+        if any(box.overlaps(b) for b in placed): label.remove()
+        else: placed.append(box)
     return ax
 
 # %% ../nbs/05_interpretation.ipynb #32f3ef7e

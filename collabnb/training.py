@@ -19,9 +19,9 @@ def loss_history(learn:Learner) -> pd.DataFrame:
 
 # %% ../nbs/01a_training.ipynb #c6fb1058
 def plot_losses(histories:dict, col='valid_loss', ax=None, figsize=(6, 4)):
-    "One curve of `col` per run, from a dict {run name: `loss_history`}"
+    "One curve of `col` per run, from a dict {run name: `loss_history`}; epochs numbered from 0, as fastai's table numbers them"
     if ax is None: _, ax = plt.subplots(figsize=figsize)
-    for name, h in histories.items(): ax.plot(h.index + 1, h[col], marker='o', label=name)
+    for name, h in histories.items(): ax.plot(h.index, h[col], marker='o', label=name)
     ax.set_xlabel('epoch'); ax.set_ylabel(col.replace('_', ' ')); ax.legend()
-    ax.set_xticks(range(1, 1 + max(len(h) for h in histories.values())))
+    ax.set_xticks(range(max(len(h) for h in histories.values())))
     return ax

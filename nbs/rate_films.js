@@ -170,12 +170,21 @@
       if (first) list.prepend(li); else list.appendChild(li);
     }
     m.popular.forEach(i => addFilm(i, false));
+    // Titles that hold every word typed, in any case, those that start with it first ('titanic' finds 'Titanic (1997)')
+    function matching(text) {
+      const q = text.toLowerCase(), words = q.split(/\s+/);
+      const hits = m.titles.map((t, i) => [t.toLowerCase(), i]).filter(([t]) => words.every(w => t.includes(w)));
+      return hits.sort(([a], [b]) => b.startsWith(q) - a.startsWith(q)).map(([, i]) => i);
+    }
     find.addEventListener('change', () => {
-      const i = byTitle.get(find.value.trim());
-      if (i === undefined) { find.setCustomValidity('No film has that title: pick one from the list'); find.reportValidity(); return; }
-      find.setCustomValidity(''); find.value = '';
-      addFilm(i, true);
-      list.querySelector(`li[data-row="${i}"] button`).focus();
+      const text = find.value.trim();
+      find.setCustomValidity('');
+      if (!text) return;  // an emptied box asks for nothing
+      const rows = byTitle.has(text) ? [byTitle.get(text)] : matching(text).slice(0, 5);
+      if (!rows.length) { find.setCustomValidity(`No film title holds "${text}"`); find.reportValidity(); return; }
+      find.value = '';
+      rows.slice().reverse().forEach(i => addFilm(i, true));  // the best match ends up first
+      list.querySelector(`li[data-row="${rows[0]}"] button`).focus();
     });
     el.querySelector('.rate-clear').addEventListener('click', () => {
       for (const i of Object.keys(ratings)) delete ratings[i];

@@ -12,6 +12,7 @@ notebook's `output-file`, e.g. `00_data.ipynb` -> `data.html`), links to the pub
 relative (the site works from any folder), KaTeX, which smalldocs loads from a CDN, is copied in
 (fetched from the npm registry on the first build and cached), and the theme's Google Fonts import
 is dropped, so that pages load offline.
+The reference page's table is made afresh from the package (its saved output can be older than the code).
 Four things a reader would otherwise see are mended on the way: signatures of classes that a
 notebook defines name them as the package does (not `__main__.Recommender`), search snippets show
 math as text (`μ + b_u`, not `\\mu + b_u`), page descriptions in the `<meta>` tags lose their
@@ -50,7 +51,20 @@ def process_notebooks() -> Path:
     proc = Path(proc_nbs(get_config().nbs_path))
     for nb in proc.rglob('*.ipynb'):  # show_doc ran in the notebook, where the classes it defines live in __main__
         nb.write_text(nb.read_text().replace('__main__.', ''))
+    refresh_reference(proc/'reference.ipynb')
     return proc
+
+def refresh_reference(nb_path:Path):
+    "Put the reference page's table, as the package exports it now, in place of its saved output (which can be older than the code)"
+    nb = json.loads(nb_path.read_text())
+    cell = next(c for c in nb['cells'] if 'def api_table' in ''.join(c['source']))
+    ns, here = {}, os.getcwd()
+    os.chdir(root/'nbs')  # the cell reads the sidebar and the notebooks from there
+    try: exec(''.join(cell['source']), ns); table = ns['api_table']()
+    finally: os.chdir(here)
+    cell['outputs'] = [{'output_type': 'execute_result', 'execution_count': 1, 'metadata': {},
+                        'data': {'text/markdown': table, 'text/plain': '<IPython.core.display.Markdown object>'}}]
+    nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False))
 
 def write_page_model(proc:Path):
     "Train the model of the 'Rate a few films' page and write it beside the page (and, for the checks, as a model file)"
@@ -92,14 +106,28 @@ def fetch_katex(dest:Path):
             shutil.move(Path(tmp)/'dist', cache)
     shutil.copytree(cache, dest)
 
-_math = {'hat': '', 'mu': 'μ', 'sigma': 'σ', 'lambda': 'λ', 'eta': 'η', 'approx': '≈', 'cdot': '·', 'top': 'ᵀ', 'sum': 'Σ',
-         'times': '×', 'le': '≤', 'ge': '≥', 'min': 'min', 'max': 'max', 'mathrm': '', 'frac': ''}
-_math_re = re.compile(r'\\(' + '|'.join(sorted(_math, key=len, reverse=True)) + r')(?![a-zA-Z])|\\[,;! ]')
+_SYMBOLS = {'mu': 'μ', 'sigma': 'σ', 'lambda': 'λ', 'eta': 'η', 'alpha': 'α', 'beta': 'β', 'gamma': 'γ', 'delta': 'δ',
+            'epsilon': 'ε', 'varepsilon': 'ε', 'theta': 'θ', 'kappa': 'κ', 'nu': 'ν', 'tau': 'τ', 'phi': 'φ', 'psi': 'ψ', 'omega': 'ω',
+            'Lambda': 'Λ', 'Sigma': 'Σ', 'Delta': 'Δ', 'approx': '≈', 'cdot': '·', 'top': 'ᵀ', 'sum': 'Σ', 'prod': 'Π', 'times': '×',
+            'le': '≤', 'leq': '≤', 'ge': '≥', 'geq': '≥', 'neq': '≠', 'in': '∈', 'sim': '~', 'lVert': '‖', 'rVert': '‖', 'lfloor': '⌊',
+            'rfloor': '⌋', 'dots': '…', 'ldots': '…', 'cdots': '⋯', 'leftarrow': '←', 'rightarrow': '→', 'infty': '∞', 'bmod': 'mod',
+            'log': 'log', 'exp': 'exp', 'min': 'min', 'max': 'max', 'quad': ' ', 'qquad': ' ', 'left': '', 'right': '', 'big': '',
+            'Big': '', 'bigl': '', 'bigr': ''}
+_ACCENTS = {'hat': '\u0302', 'bar': '\u0304', 'tilde': '\u0303'}
+_symbol_re = re.compile(r'\\(' + '|'.join(sorted(_SYMBOLS, key=len, reverse=True)) + r')(?![a-zA-Z])')
 
 def plain_math(text:str) -> str:
-    "LaTeX commands of `text` as the characters they stand for, for search snippets (`\\hat r` -> `r̂`, `2\\,wd` -> `2 wd`)"
-    text = re.sub(r'\\hat\s*\{?([A-Za-z])\}?', '\\1\u0302', text)  # \hat r -> r̂
-    return _math_re.sub(lambda m: _math.get(m.group(1), ' ') if m.group(1) else ' ', text)
+    "TeX in `text` as the characters it stands for, for search snippets (`\\hat r_{ui}` -> `r̂_ui`, `\\theta \\sim \\mathcal N` -> `θ ~ N`)"
+    text = re.sub(r'\\(' + '|'.join(_ACCENTS) + r')\s*\{?([A-Za-z])\}?', lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
+    text = re.sub(r'\\(?:mathcal|mathrm|mathbf|text|operatorname)\s*(?:\{([^{}]*)\}|([A-Za-z]))', lambda m: m.group(1) or m.group(2), text)
+    text = _symbol_re.sub(lambda m: _SYMBOLS[m.group(1)], text)
+    text = re.sub(r'\\[,;! ]', ' ', text)
+    for _ in range(3):  # innermost groups first: r_{ui} inside \frac{...}{...}
+        text = re.sub(r'([_^])\{([^{}]*)\}', lambda m: m.group(1) + (m.group(2) if re.fullmatch(r'[\w,.+\-−′ᵀ]*|[(\[].*[)\]]ᵀ?', m.group(2)) else f'({m.group(2)})'), text)
+        text = re.sub(r'\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}', r'(\1)/(\2)', text)
+    text = re.sub(r'\\frac\s*(\w)\s*(\w)', r'\1/\2', text)
+    return re.sub(r'\\sqrt\s*(?:\{([^{}]*)\}|(\w))', lambda m: f'√({m.group(1)})' if m.group(1) else f'√{m.group(2)}', text)
+
 
 def finish(site:Path, renames:dict, site_url:str):
     "Rename pages as Quarto would, make links to `site_url` relative (the sitemap keeps it), serve KaTeX locally"
@@ -115,7 +143,8 @@ def finish(site:Path, renames:dict, site_url:str):
         text = text.replace(base, up)
         if KATEX_CDN in text: uses_katex = True; text = text.replace(KATEX_CDN, f'{up}site_libs/katex')
         if f.name == 'search.json':
-            entries = json.loads(text)
+            # the reference page repeats every symbol's summary: searched, it would outrank the page that explains the symbol
+            entries = [e for e in json.loads(text) if not e['href'].startswith('reference.html#')]
             for e in entries: e['text'] = plain_math(e.get('text', ''))
             text = json.dumps(entries, ensure_ascii=False)
         else: text = re.sub(r'(<meta [^>]*content=")([^"]*)', lambda m: m.group(1) + m.group(2).replace('`', ''), text)

@@ -11,15 +11,21 @@ no signature that lists fastai's event hooks, no words about our own issues, rea
 descriptions without Markdown, a contents list that marks the section being read; search results
 must pass WCAG AA contrast and show math as text; at 390 px the opened sidebar's entries must be
 tappable (not under the sticky header) and the page's contents list visible. "Rate a few films" is
-used as a reader uses it: rate films (one found by its title), get a list, take a rating back; each
-list must be the one `Recommender.add_user` + `recommend` give in Python for the same ratings, and the
-page must work opened from the disk with every network request refused. Screenshots of the home,
-reference, search, "Rate a few films" and a phone-sized page go to ci-artifacts/screenshots/.
+used as a reader uses it: rate films (one found by its title, one by a word of it), get a list, take a
+rating back; each list must be the one `Recommender.add_user` + `recommend` give in Python for the same
+ratings, and the page must work opened from the disk with every network request refused.
+What a reader must not meet: an exported name missing from the reference page (against `_modidx`), a
+local path, Python warning or stderr block in a page, anything but code wider than the text column at
+1280 or 390 px, TeX in search snippets, a link to a repository file that does not exist or a Markdown
+file the repository lacks, a heading that skips a level, an image without alt text, a control under
+24 px at 390 px, a phone page whose contents list comes before its title or fills the first screen,
+fastai's names without a link to docs.fast.ai. Screenshots of the home, reference, search, "Rate a few
+films" and phone-sized pages go to ci-artifacts/screenshots/.
 Prints one PASS/FAIL line per check and exits 1 on any failure.
 
     python tools/check_docs.py
 """
-import functools, http.server, json, re, sys, threading
+import functools, http.server, json, re, subprocess, sys, threading
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -37,7 +43,9 @@ FIGURES = {'data.html': 1, 'training.html': 1, 'dot_product.html': 1, 'weight_de
 LEAKS = ['#|', ':::', '{target=', 'output-file:', '<!-- WARNING', '](', '__main__.']
 PROGRESS = re.compile(r'\d+\.\d+% \[\d+/\d+')  # a console progress bar's frame: '100.00% [5/5 00:09<00:00]'
 ISSUE_WORDS = re.compile(r'\b(the|this|that) [\w-]+ issue\b', re.I)  # readers know pages and sections, not our issues
-RAW_TEX = re.compile(r'\\(hat|mu|sigma|lambda|approx|cdot|frac|sum|mathrm)(?![a-zA-Z])|\\,')
+RAW_TEX = re.compile(r"\\(?:[a-zA-Z]*(?:alpha|beta|gamma|delta|epsilon|theta|kappa|lambda|mu|nu|tau|phi|psi|omega|sigma|Lambda|Sigma)|hat|bar|tilde|frac|sqrt|sum|prod|sim|in|le|ge|neq|approx|cdot|times|top|math[a-z]+|text|operatorname|lVert|rVert|lfloor|rfloor|dots|ldots|cdots|log|exp|bmod|quad|qquad|left|right|big|Big|leftarrow|rightarrow|infty)(?![a-zA-Z])|\\[,;!]|[_^]\{")  # TeX left in a search snippet (a Python escape such as \\n is not)
+# what a reader must never see: a path of the machine that built the page, or a Python warning's stderr
+LOCAL = re.compile(r'(/tmp/|/home/\w|/root/|/work/|/Users/|site-packages|\b[A-Z]:\\\\|\b\w+Warning: )')
 results = []
 
 def check(ok, what):
@@ -74,6 +82,11 @@ def visit(page, url):
         text: document.body.innerText,
         metas: Array.from(document.querySelectorAll('meta[content]')).filter(m => /description/.test(m.getAttribute('name') || m.getAttribute('property') || '')).map(m => m.content),
         favicon: !!document.querySelector('link[rel~="icon"]'),
+        headings: Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6'))
+            .filter(h => !h.closest('#TOC, #TOC-body, nav')).map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 40)]),
+        noAlt: Array.from(document.querySelectorAll('main img')).filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.split('/').pop().slice(0, 30)),
+        stderr: document.querySelectorAll('.cell-output-stderr').length,
+        mainText: (document.querySelector('main') || document.body).innerText,
         cellPadding: Array.from(document.querySelectorAll('table.dataframe td')).slice(0, 1).map(td => parseFloat(getComputedStyle(td).paddingLeft)),
         signatures: Array.from(document.querySelectorAll('h3[id], h4[id]')).map(h => {
             let n = h.nextElementSibling; while (n && !n.querySelector('pre') && n.tagName !== 'PRE') n = n.nextElementSibling;
@@ -121,14 +134,66 @@ PHONE_JS = '''() => {
     const links = Array.from(document.querySelectorAll('#quarto-sidebar a.sidebar-link')).slice(0, 6);
     const hidden = links.filter(a => { const r = a.getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
                                        return !(e && (a.contains(e) || e.contains(a))); }).map(a => a.textContent.trim());
-    const toc = Array.from(document.querySelectorAll('#TOC a')).filter(a => a.getBoundingClientRect().height > 0).length;
-    return {hidden, toc, links: links.length};
+    const shown = ['#TOC-body', '#TOC'].map(q => document.querySelector(q)).find(t => t && t.getBoundingClientRect().height > 0);
+    const h1 = document.querySelector('main h1').getBoundingClientRect(), box = shown ? shown.getBoundingClientRect() : null;
+    return {hidden, links: links.length, toc: shown ? shown.querySelectorAll('a').length : 0,
+            titleFirst: !!box && h1.bottom <= box.top, tocHeight: box ? Math.round(box.height) : null};
 }'''
 
+# Everything the page's column holds must fit in it, at both widths: only code may be wider (a `pre` scrolls by itself).
+# KaTeX's MathML copy is hidden from sight and its tall delimiters are SVG paths its spans clip: neither is measured.
+WIDE_JS = '''() => {
+    const main = document.querySelector('main.content'), col = main.getBoundingClientRect(), out = [];
+    for (const e of main.querySelectorAll('*')) {
+        if (e.closest('pre, .katex-mathml, .katex svg')) continue;
+        const r = e.getBoundingClientRect();
+        if (!r.width || (r.right <= col.right + 2 && r.left >= col.left - 2)) continue;  // 2 px: KaTeX's spacer spans hang over by a pixel
+        if (out.some(o => o.el.contains(e))) continue;
+        out.push({el: e, what: `${e.tagName.toLowerCase()} ${Math.round(r.width)} px: ${(e.textContent || '').trim().slice(0, 30)}`});
+    }
+    return {col: Math.round(col.width), wide: out.map(o => o.what)};
+}'''
+
+# Controls a finger must hit (WCAG 2.5.8): at least 24 by 24 px; links inside sentences are exempt, as WCAG exempts them
+TAP_JS = '''() => Array.from(document.querySelectorAll('main button, main input, main select, main summary, main [role=button], #quarto-header button'))
+    .filter(e => e.offsetParent !== null).map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.width < 24 || r.height < 24)
+    .map(([e, r]) => `${e.tagName.toLowerCase()}${e.getAttribute('aria-label') ? ' ' + e.getAttribute('aria-label') : ''} ${Math.round(r.width)}x${Math.round(r.height)}`)'''
+
+def widths(browser, base, pages):
+    "{page: elements wider than the text column} at 1280 and at 390 px, and what cannot be tapped at 390 px"
+    found = {}
+    for width in (1280, 390):
+        page = browser.new_page(viewport={'width': width, 'height': 900})
+        for name in pages:
+            page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
+            wide = page.evaluate(WIDE_JS)['wide']
+            if wide: found.setdefault(f'{width} px', {})[name] = wide[:3]
+            if width < 600:
+                small = page.evaluate(TAP_JS)
+                if small: found.setdefault('taps', {})[name] = small[:3]
+        page.close()
+    return found
+
+def reference_gaps(info:dict) -> tuple:
+    "Exported names that the reference page leaves out, and whether its modules follow the sidebar (the chapter's order)"
+    from collabnb._modidx import d
+    html_ = (site/'reference.html').read_text()
+    sections = re.split(r'<h2 id="(collabnb\.[\w.]+)"', html_)[1:]
+    shown = {m: set(re.findall(r'<code>(\w+)</code>', body)) for m, body in zip(sections[::2], sections[1::2])}
+    missing = [f'{m}.{n}' for m in d['syms'] for n in getattr(import_module(m), '__all__', []) if n not in shown.get(m, ())]
+    order = [m for m in shown]
+    sidebar = re.findall(r'(\w+)\.ipynb', (root/'nbs'/'sidebar.yml').read_text())
+    exports = {}
+    for nb in sidebar:
+        m = re.search(r'#\|\s*default_exp\s+([\w.]+)', (root/'nbs'/f'{nb}.ipynb').read_text())
+        if m: exports.setdefault(f'collabnb.{m.group(1)}', len(exports))
+    return missing, order == sorted(order, key=lambda m: exports.get(m, len(exports)))
+
 def phone(browser, base, name):
-    "Open `name` at 390 px wide, open the sidebar: its first entries that cannot be tapped, and how many contents entries show"
+    "Open `name` at 390 px wide (a screenshot of the whole page), open the sidebar: what the phone checks need"
     page = browser.new_page(viewport={'width': 390, 'height': 844})
     page.goto(base + name, wait_until='load'); page.wait_for_load_state('networkidle')
+    shots.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(shots/f"phone-{name.replace('.html', '.png')}"), full_page=True)
     page.locator('[aria-controls="quarto-sidebar"]').first.click()
     page.wait_for_timeout(500)
     res = page.evaluate(PHONE_JS)
@@ -182,6 +247,14 @@ def check_rate_films(browser, base):
         same, want = same_list(got['list'], got['ratings'])
         check(same, f"{name}, {what}: the page recommends what Python does ({got['list'][:2]} vs {want[:2]})")
     check(len(rated_list(page)['ratings']) == 2, f'{name}: a second click on the same star takes the rating back')
+    found = {}
+    for typed in ('titanic', '', 'zzzz'):
+        page.fill('#rate-find', typed); page.dispatch_event('#rate-find', 'change')
+        found[typed] = (page.locator('.rate-choices li .rate-title').first.text_content(), page.eval_on_selector('#rate-find', 'e => e.validationMessage'))
+    check(found['titanic'][0].startswith('Titanic') and not found[''][1] and 'zzzz' in found['zzzz'][1],
+          f'{name}: a word of a title finds the film, an emptied box is no error, a word no title holds is named ({found})')
+    scrolls = page.eval_on_selector('.rate-choices', 'e => getComputedStyle(e).overflowY')
+    check(scrolls not in ('auto', 'scroll'), f'{name}: the films to rate are part of the page, not a box that scrolls inside it ({scrolls})')
     reasons = page.evaluate("() => Array.from(document.querySelectorAll('.rate-results .rate-because')).map(e => e.textContent)")
     check(len(reasons) == 10 and all(r.startswith('because you rated ') for r in reasons), f'{name}: each film says which of your films it comes from ({reasons[:2]})')
     ms = page.evaluate('''() => { const api = window.collabnbRate, m = api.loadModel(window.COLLABNB_RATE_MODEL), t = performance.now();
@@ -211,6 +284,8 @@ def main():
     httpd = serve(root)
     base = f'http://127.0.0.1:{httpd.server_port}/_docs/'
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html'))
+    tracked = subprocess.run(['git', 'ls-files'], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    tracked_md = {Path(f).name for f in tracked if f.endswith('.md')}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         info = {}
@@ -233,6 +308,14 @@ def main():
             check(not hooks, f"{name}: no signature lists fastai's event hooks ({hooks[:3]})")
             check(not any('`' in m for m in i['metas']) and i['favicon'], f'{name}: meta descriptions without Markdown, and a favicon')
             check(all(p >= 4 for p in i['cellPadding']), f'{name}: table cells have room ({i["cellPadding"]} px)')
+            levels = [lvl for lvl, _ in i['headings']]
+            skips = [f'h{a} -> h{b} {t!r}' for a, (b, t) in zip(levels, i['headings'][1:]) if b > a + 1]
+            check(not skips, f'{name}: no heading skips a level ({skips[:3]})')
+            check(not i['noAlt'], f'{name}: every image has alt text ({i["noAlt"][:3]})')
+            local = sorted(set(LOCAL.findall(i['mainText'])))
+            check(not local and not i['stderr'], f'{name}: no local path, warning or stderr output ({local[:3]}, {i["stderr"]} stderr blocks)')
+            md = sorted({f for f in re.findall(r'[\w./-]*\w\.md\b', i['mainText']) if f.split('/')[-1] not in tracked_md})
+            check(not md, f'{name}: names no Markdown file that the repository lacks ({md[:3]})')
             if name in ('index.html', 'data.html', 'interpretation.html', 'reference.html'):
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(shots/name.replace('.html', '.png')), full_page=False)
@@ -249,8 +332,23 @@ def main():
                 elif not target.endswith('.html') and not (site/target).exists(): broken.append(f'{name} -> {link}')
                 elif frag and target in info and frag not in info[target]['ids']: broken.append(f'{name} -> {link}')
         check(not broken, f'every internal link and anchor resolves ({len(broken)} broken: {broken[:5]})')
-
         from nbdev.config import get_config
+        blob = re.compile(re.escape(get_config().git_url.rstrip('/')) + r'/(?:blob|tree)/[^/]+/([^#?]+)')
+        absent = sorted({f'{name} -> {m.group(1)}' for name, i in info.items() for link in i['links']
+                         if (m := blob.match(link)) and not any(f == m.group(1) or f.startswith(m.group(1).rstrip('/') + '/') for f in tracked)})
+        check(not absent, f'every link into the repository names a file it holds ({len(absent)}: {absent[:3]})')
+        fastai = {'collab_learner', 'embeddingdotbias', 'collabdataloaders'}
+        linked = {l.rsplit('#', 1)[-1] for i in info.values() for l in i['links'] if l.startswith('https://docs.fast.ai/')}
+        home_text = info['index.html']['mainText']
+        check(fastai <= linked and -1 < home_text.find('collab_learner(') < home_text.find('The notebooks'),
+              f"fastai's names link to docs.fast.ai ({sorted(fastai - linked)} unlinked), and the home page shows the fastai recipe early")
+        missing, ordered = reference_gaps(info)
+        check(not missing and ordered, f"reference.html lists every exported name ({len(missing)} missing: {missing[:4]}), modules in the sidebar's order ({ordered})")
+        too_wide = widths(browser, base, pages)
+        for where in ('1280 px', '390 px'):
+            check(not too_wide.get(where), f'at {where} nothing but code is wider than the text column ({len(too_wide.get(where, {}))} pages: {list(too_wide.get(where, {}).items())[:3]})')
+        check(not too_wide.get('taps'), f"at 390 px every control is at least 24 px square ({list(too_wide.get('taps', {}).items())[:3]})")
+
         site_url = (get_config().doc_host + get_config().doc_baseurl).rstrip('/') + '/'
         locs = re.findall(r'<loc>(.*?)</loc>', (site/'sitemap.xml').read_text())
         bad_locs = [l for l in locs if not l.startswith(site_url) or l.removeprefix(site_url) not in info]
@@ -281,6 +379,9 @@ def main():
             low = [(c, round(r, 2)) for c, r in page.evaluate(CONTRAST_JS) if r < 4.5]
             check(not low, f'search {query!r}: every result line meets WCAG AA contrast (4.5:1) ({low[:3]})')
             if query == 'weight decay': page.screenshot(path=str(shots/'search.png'))
+        for query, expect in (('fold', 'fold_in.html'), ('rate films', 'rate_films.html')):
+            hits = search(page, base, query)
+            check(hits and expect in hits[0], f'search {query!r}: the first result is on {expect} ({[h.rsplit("/", 1)[-1] for h in hits[:3]]})')
         tex = [e['href'] for e in json.loads((site/'search.json').read_text()) if RAW_TEX.search(e.get('text', ''))]
         check(not tex, f'search snippets show math as text, not LaTeX ({tex[:3]})')
         for name in ('data.html', 'fitting.html'):
@@ -288,10 +389,12 @@ def main():
             wrong = page.evaluate(SPY_JS)
             check(not wrong, f'{name}: the contents list marks the section being read ({wrong[:3]})')
         check_rate_films(browser, base)
-        for name in ('index.html', 'data.html', 'recommender.html'):
+        for name in ('index.html', 'data.html', 'recommender.html', 'benchmark.html', 'rate_films.html'):
             p = phone(browser, base, name)
             check(not p['hidden'] and p['links'] and p['toc'] > 0,
-                  f"{name} at 390 px: sidebar entries tappable (hidden: {p['hidden']}), contents list shown ({p['toc']} entries)")
+                  f"{name} at 390 px: sidebar entries tappable (hidden: {p['hidden']}), contents list reachable ({p['toc']} entries)")
+            check(p['titleFirst'] and p['tocHeight'] < 200,
+                  f"{name} at 390 px: the title comes first, then the contents list, folded to {p['tocHeight']} px (under 200)")
         browser.close()
     httpd.shutdown()
     print(f'{sum(results)} passed, {len(results) - sum(results)} failed')

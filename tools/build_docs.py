@@ -128,7 +128,6 @@ def plain_math(text:str) -> str:
     text = re.sub(r'\\frac\s*(\w)\s*(\w)', r'\1/\2', text)
     return re.sub(r'\\sqrt\s*(?:\{([^{}]*)\}|(\w))', lambda m: f'√({m.group(1)})' if m.group(1) else f'√{m.group(2)}', text)
 
-
 def finish(site:Path, renames:dict, site_url:str):
     "Rename pages as Quarto would, make links to `site_url` relative (the sitemap keeps it), serve KaTeX locally"
     for old, new in renames.items(): (site/old).rename(site/new)

@@ -19,7 +19,7 @@
     const head = table.tHead ? Array.from(table.tHead.rows).reduce((a, r) => (named(r) > named(a) ? r : a)) : null;
     const names = head ? Array.from(head.cells).map(h => h.textContent.trim()) : [];
     Array.from(table.tBodies).forEach(body => Array.from(body.rows).forEach(row => {
-      const offset = names.length - row.cells.length;  // pandas' index cells have no name in the last header row
+      const offset = names.length - row.cells.length;  // a row with fewer cells than the header lines up with its right end
       Array.from(row.cells).forEach((cell, i) => { const name = names[i + Math.max(offset, 0)]; if (name) cell.dataset.label = name; });
     }));
   });

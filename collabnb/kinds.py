@@ -16,7 +16,7 @@ from fastai.tabular.all import *
 from .vocab import Vocab
 from .dot_product import DotProductBias
 from .deep_learning import CollabNN
-from .hybrid import HybridDotProduct, feature_tensors, row_lists, user_time_keys
+from .hybrid import HybridDotProduct, feature_tensors, recency_weights, row_lists, user_time_keys
 from .bayesian import NOISE_DF
 from .ratings import LATEST_TIME
 
@@ -189,9 +189,11 @@ class HybridKind(Kind):
                                 user_time=(buffers['user_time_keys'], spec['user_time_widths']) if spec.get('user_time_widths') else None,
                                 user_time_mean=buffers.get('user_time_mean'))
     def finish(self, model, spec, rows, chunk=1 << 20):
-        "Each user's time terms averaged over their training `rows`, kept for ratings asked without a time"
+        "Each user's recent time terms over their training `rows` (see `recency_weights`), kept for ratings asked without a time"
         if (spec.get('n_time_bins') or spec.get('user_time_widths')) and 'timestamp' in rows:
-            model.settle_time(self.codes(spec, *(rows[c].iloc[s:s + chunk] for c in ('user', 'item', 'timestamp'))) for s in range(0, len(rows), chunk))
+            weights = recency_weights(rows.user.to_numpy(), rows.timestamp.to_numpy())
+            model.settle_time((self.codes(spec, *(rows[c].iloc[s:s + chunk] for c in ('user', 'item', 'timestamp'))), weights[s:s + chunk])
+                              for s in range(0, len(rows), chunk))
     def ids(self, side, **options):
         "Every id of a feature table gets a row, so that it can be scored from its features before anyone rates it"
         table = options.get(f'{side}_features')

@@ -81,7 +81,11 @@ def bench_cli(path, model):
     recommend = child(['collabnb', 'recommend', str(model), '--user', '1'])
     for name, r in (('train', train), ('recommend', recommend)):
         if r['rc']: print(r['out'][-2000:]); raise SystemExit(f'collabnb {name} failed')
-    print(next(l for l in train['out'].splitlines() if l.startswith('training the')))
+    summary = next(l for l in train['out'].splitlines() if l.startswith('training the'))
+    print(summary)
+    if m := re.search(r', (\d+) (s|min) in all', summary):  # what `train` guessed, before its first epoch, for itself (the read and the save come on top)
+        guess = int(m.group(1)) * (60 if m.group(2) == 'min' else 1)
+        print(f"train guessed {guess} s for its fit and ranker; the whole command took {train['seconds']:.1f} s ({guess / train['seconds']:.2f} of it)")
     rmse = float(re.search(r'validation RMSE ([\d.]+)', train['out']).group(1))
     total = train['seconds'] + recommend['seconds']
     print(f"train {train['seconds']:.1f} s (peak {train['peak_gb']:.2f} GB), recommend {recommend['seconds']:.1f} s "

@@ -149,15 +149,17 @@ def _duration(seconds:float) -> str:
 
 LONG = 600  # seconds of training from which `train` warns before it starts
 
-def _plan(kind:Kind, engine:Engine, chosen:bool, recipe:dict, n_ratings:int, dl, passes:float, seconds=None) -> str:
-    "The summary `train` prints before training large data: kind, engine (and why), recipe, and the time it will take"
+def _plan(kind:Kind, engine:Engine, chosen:bool, recipe:dict, n_ratings:int, dl, passes:float, seconds=None, whole=None, ranker=None) -> str:
+    "The summary `train` prints before training large data: kind, engine (and why), recipe, the time training will take and, if given, `whole`: the time until `train` returns, with the `ranker`'s share"
     why = f" (chosen for {n_ratings:,} ratings; pass engine= for another)" if chosen and len(engines_for(kind)) > 1 else ''
     batches = f"strata of {dl.n_blocks} x {dl.n_blocks} blocks" if hasattr(dl, 'n_blocks') else f"batches of {recipe['bs']:,}"
     steps = ''.join(f", {k} {recipe[k]:g}" for k in ('lr', 'wd') if k in engine.settings)
     res = (f"training the {kind.name!r} kind with the {engine.name!r} engine{why}: {recipe['epochs']} epoch{'s' * (recipe['epochs'] != 1)}, "
            f"{batches}{steps}")
     if seconds is None or not math.isfinite(seconds): return res
-    return res + f"; about {_duration(seconds * passes)} ({len(dl.dataset) / len(dl) / seconds:,.0f} ratings/s)"
+    res += f"; about {_duration(seconds * passes)} ({len(dl.dataset) / len(dl) / seconds:,.0f} ratings/s)"
+    if whole is None or not math.isfinite(whole): return res
+    return res + f", {_duration(whole)} in all" + (f" (the {ranker[0]!r} ranker's fit about {_duration(ranker[1])})" if ranker and math.isfinite(ranker[1]) else '')
 
 def _quicker(kind:Kind, engine:Engine, n_ratings:int) -> list:
     "Engines that suit `n_ratings` better than `engine` and can run here"
@@ -208,6 +210,7 @@ def train(
     **options               # What the kind takes besides (see `KINDS`; the hybrid: user_features, item_features, time_bins, ...)
 ):                          # A `Recommender`
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
+    started, outside_threads = time.perf_counter(), torch.get_num_threads()  # the ranker fits with the threads outside training's
     kind = kind_of(kind)
     if unknown := set(options) - set(kind.options):
         raise TypeError(f"the {kind.name!r} kind takes no {', '.join(sorted(unknown))}" + (f"; it takes {', '.join(kind.options)}" if kind.options else ''))
@@ -240,9 +243,13 @@ def train(
     splits = _random_split(len(rows), valid_pct, seed) if valid_pct else everything
     def announce(learn):  # large data: say what will run and for how long, before it does
         if len(rows) < LARGE or rank_distrib() > 0: return
+        setup = time.perf_counter() - clock['fit']  # what a refit does again before its first batch
         passes = recipe['epochs'] * len(learn.dls.train) * (1 + (1 / (1 - valid_pct) if valid_pct and refit else 0))
         seconds = time_batch(learn)
-        if progress: print(_plan(kind, engine, chosen, recipe, len(rows), learn.dls.train, passes, seconds), flush=True)
+        if progress:
+            fitting = ranker.seconds(rows.user.to_numpy(), rows.item.to_numpy(), users.n_rows, items.n_rows, threads=outside_threads, **ranker.check(ranker_settings)) if ranker else 0.
+            whole = time.perf_counter() - started + seconds * passes + (setup if valid_pct and refit else 0) + fitting
+            print(_plan(kind, engine, chosen, recipe, len(rows), learn.dls.train, passes, seconds, whole, ranker and (ranker.name, fitting)), flush=True)
         if seconds * passes > LONG:
             faster = _quicker(kind, engine, len(rows))
             warnings.warn(f"training will take about {_duration(seconds * passes)}; fewer epochs, larger batches"
@@ -250,6 +257,7 @@ def train(
     fit = lambda splits, announce=None: _fit(kind, engine, users, items, rows, splits, recipe, (lo, hi), n_factors, options, progress,
                                              world_size, threads, announce)
     if seed is not None: set_seed(seed, reproducible=True)
+    clock = dict(fit=time.perf_counter())
     model, spec, learn = fit(splits, announce)
     validation = dict(rmse=learn.recorder.values[-1][-1], ratings=len(splits[1])) if valid_pct else None
     if valid_pct and refit:

@@ -9,7 +9,7 @@ __all__ = ['RANKING_FLOOR', 'RANKERS', 'EASE_ITEMS', 'rating_weights', 'history_
            'als_kernel', 'AlsRanker', 'ranker_of', 'choose_ranker']
 
 # %% ../nbs/10i_ranking.ipynb #fca5b2f4
-import math, warnings
+import math, time, warnings
 from functools import cache
 import numpy as np
 
@@ -50,6 +50,9 @@ class Ranker:
     def memory(self, n_item_rows:int, n_ratings:int, **settings) -> int:
         "Bytes that fitting holds"
         raise NotImplementedError
+    def seconds(self, user_rows, item_rows, n_user_rows:int, n_item_rows:int, threads=None, **settings) -> float:
+        "About how long `fit` takes on these pairs with `threads` (`None`: PyTorch's number now), from a short timed trial (NaN where unknown)"
+        return math.nan
     def fit(self, user_rows, item_rows, weights, n_user_rows:int, n_item_rows:int, seed=None, **settings) -> dict:
         "The item side of the model, a dict of tensors, from weighted (user row, item row) pairs"
         raise NotImplementedError
@@ -79,6 +82,16 @@ class EaseRanker(Ranker):
     name, doc = 'ease', "item-to-item weights in closed form (Steck's EASE, rating-weighted, with a dropout penalty); catalogues up to about 20,000 items"
     settings, below = dict(l2=300., dropout=0.5, neighbours=0), dict(dropout=1)
     def memory(self, n_item_rows, n_ratings, **settings): return 3 * 4 * n_item_rows ** 2 + 16 * n_ratings
+    def seconds(self, user_rows, item_rows, n_user_rows, n_item_rows, **settings):
+        "The Gram matrix of a share of the users, timed and scaled up, plus the inverse timed at up to 1,000 items and scaled by the cube"
+        import torch, scipy.sparse as sp
+        users, items, share, keep = _sampled_rows(user_rows, item_rows, n_user_rows)
+        X = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)), shape=(int(keep.sum()), n_item_rows))
+        gram = _timed(lambda: X.T @ X) / share
+        m = min(n_item_rows, 1000)
+        G = torch.eye(m) * m + torch.rand(m, m) / m
+        G = G @ G.T
+        return gram + _timed(lambda: torch.cholesky_inverse(torch.linalg.cholesky(G))) * (n_item_rows / m) ** 3
     def fit(self, user_rows, item_rows, weights, n_user_rows, n_item_rows, seed=None, l2=300., dropout=0.5, neighbours=0):
         import torch, scipy.sparse as sp
         X = sp.csr_matrix((np.asarray(weights, np.float32), (np.asarray(user_rows), np.asarray(item_rows))), shape=(n_user_rows, n_item_rows))
@@ -190,6 +203,21 @@ def als_kernel():
     from collabnb.fused import compile_kernel
     return compile_kernel('collabnb_als_cg', "the 'als' ranker's kernel", _als_source, ['als_cg'])
 
+def _timed(f, repeats=3) -> float:
+    "The shortest of `repeats` runs of `f()`, in seconds"
+    res = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter(); f(); res = min(res, time.perf_counter() - start)
+    return res
+
+def _sampled_rows(rows, cols, n_rows:int, n_pairs=200_000, seed=0) -> tuple:
+    "(rows renumbered, their cols, share, kept rows' mask): every pair of a random share of the rows, about `n_pairs` pairs, for timing a trial"
+    rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+    share = min(1., n_pairs / max(1, len(rows)))
+    keep = np.random.default_rng(seed).random(n_rows) < share
+    picked = keep[rows]
+    return (np.cumsum(keep) - 1)[rows[picked]], cols[picked], share, keep
+
 def _by_row(rows, cols, conf, n_rows:int) -> tuple:
     "(indptr, indices, confidences) of the pairs grouped by row: a CSR matrix as three tensors"
     import torch
@@ -202,6 +230,20 @@ class AlsRanker(Ranker):
     name, doc = 'als', "implicit-feedback ALS (Hu, Koren and Volinsky) with conjugate-gradient steps; any catalogue, tens of millions of ratings"
     settings = dict(n_factors=64, l2=30., alpha=3., iterations=10, cg=3)  # l2 and alpha chosen on a validation split of u1's training ratings
     def memory(self, n_item_rows, n_ratings, n_factors=64, **settings): return 8 * n_item_rows * n_factors + 56 * n_ratings
+    def seconds(self, user_rows, item_rows, n_user_rows, n_item_rows, n_factors=64, iterations=10, cg=3, threads=None, **settings):
+        "Each side's conjugate-gradient step on a share of its rows (and their pairs) on one thread, and the grouping of the pairs by row, timed and scaled up"
+        import torch
+        try: kernel = als_kernel()
+        except RuntimeError: return math.nan  # the PyTorch stand-in: no trial of it
+        k, res = int(n_factors), 0.
+        for mine, other, n_mine, n_other in ((user_rows, item_rows, n_user_rows, n_item_rows), (item_rows, user_rows, n_item_rows, n_user_rows)):
+            rows, cols, share, keep = _sampled_rows(mine, other, n_mine)
+            grouped = _timed(lambda: _by_row(rows, cols, np.ones(len(rows), np.float32), int(keep.sum())), 1)
+            csr = _by_row(rows, cols, np.ones(len(rows), np.float32), int(keep.sum()))
+            X, Y = torch.zeros(int(keep.sum()), k), torch.randn(n_other, k) * 0.01
+            step = _timed(lambda: kernel.als_cg(X, Y, Y.T @ Y, *csr, 1., int(cg), 1)) / (threads or torch.get_num_threads())  # a trial this small would not keep two threads busy; a whole side does
+            res += (iterations * step + grouped * math.log2(max(2, len(mine))) / math.log2(max(2, len(rows)))) * len(mine) / max(1, len(rows))
+        return res
     def fit(self, user_rows, item_rows, weights, n_user_rows, n_item_rows, seed=None, n_factors=64, l2=30., alpha=3., iterations=10, cg=3):
         import torch
         g = torch.Generator().manual_seed(0 if seed is None else seed)

@@ -152,7 +152,7 @@ class HybridDotProduct(Module):
         return res
 
     def _untimed(self, users, items):
-        "The time terms of a rating given without a timestamp: the user's mean over their training ratings (`settle_time`); in a module saved before it had those, the mean over the time bins"
+        "The time terms of a rating given without a timestamp: the user's recent mean over their training ratings (`settle_time`); in a module saved before it had those, the mean over the time bins"
         if hasattr(self, 'user_time_mean'): return self.user_time_mean[users]
         res = self.time_bias.weight.mean() if self.n_time_bins else 0.
         if hasattr(self, 'item_time_bias'): res = res + self.item_time_bias.weight.view(-1, self.n_time_bins)[items].mean(1, keepdim=True)

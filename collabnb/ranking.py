@@ -238,8 +238,9 @@ class AlsRanker(Ranker):
         k, res = int(n_factors), 0.
         for mine, other, n_mine, n_other in ((user_rows, item_rows, n_user_rows, n_item_rows), (item_rows, user_rows, n_item_rows, n_user_rows)):
             rows, cols, share, keep = _sampled_rows(mine, other, n_mine)
-            grouped = _timed(lambda: _by_row(rows, cols, np.ones(len(rows), np.float32), int(keep.sum())), 1)
+            start = time.perf_counter()
             csr = _by_row(rows, cols, np.ones(len(rows), np.float32), int(keep.sum()))
+            grouped = time.perf_counter() - start
             X, Y = torch.zeros(int(keep.sum()), k), torch.randn(n_other, k) * 0.01
             step = _timed(lambda: kernel.als_cg(X, Y, Y.T @ Y, *csr, 1., int(cg), 1)) / (threads or torch.get_num_threads())  # a trial this small would not keep two threads busy; a whole side does
             res += (iterations * step + grouped * math.log2(max(2, len(mine))) / math.log2(max(2, len(rows)))) * len(mine) / max(1, len(rows))

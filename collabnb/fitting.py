@@ -18,7 +18,7 @@ from .fast_data import rating_dls, RatingsPerSecond, torch_threads
 from .distributed import init_distributed, shared_seed, DataParallel
 from .kinds import Kind, kind_of, damped_biases
 from .engines import Engine, LARGE, choose_engine, engine_for, engines_for, threads_for
-from .ranking import ranker_of, choose_ranker, rating_weights
+from .ranking import ranker_of, choose_ranker, rating_weights, sort_order
 
 # %% ../nbs/11_fitting.ipynb #7733c28e
 class RatingRMSE(Metric):
@@ -179,7 +179,7 @@ def _rated_lists(users:np.ndarray, items:np.ndarray, ratings:np.ndarray, n_users
     bits = max(1, int(items.max()).bit_length())
     keys = users.astype(np.int64)  # a copy, then worked on in place
     keys <<= bits; keys |= items
-    order = np.argsort(keys, kind='stable')
+    order = sort_order(keys)
     keys = keys[order]
     starts = np.searchsorted(keys, np.arange(1, n_users, dtype=np.int64) << bits)
     keys &= (1 << bits) - 1

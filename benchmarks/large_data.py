@@ -8,7 +8,8 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
 1. read: reading and checking the file, `read_ratings` against the recipe collabnb used before (pandas' read_csv,
    then a sort by time and `drop_duplicates` to merge repeated pairs).
 2. cli: the README's command, `collabnb train --data FILE --user-col userId --item-col movieId --rating-col rating
-   --epochs 5`, then `collabnb recommend`, each in a fresh process: wall time, peak memory, validation RMSE.
+   --epochs 5`, then `collabnb recommend`, then `train` again with `--ranker none`, each in a fresh process, and LIBMF
+   from the same CSV (pandas' read, ids to rows, 5 iterations, factors saved): wall time, peak memory, held-out RMSE.
 3. libmf: training on the same rows with the same threads (2) and factors (50), LIBMF against collabnb's engine for
    large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits of 5 and 20 epochs, per
    epoch (their difference) and the one-time cost, with the validation MSE on the same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
@@ -76,22 +77,42 @@ def child(cmd) -> dict:
     return dict(seconds=time.perf_counter() - start, peak_gb=peak, rc=proc.returncode, out=out)
 
 def bench_cli(path, model):
-    print("\n== 2. end to end with the defaults: collabnb train (5 epochs), then collabnb recommend")
+    print("\n== 2. end to end, CSV to saved model: collabnb train (5 epochs) with its defaults and without a ranker, then collabnb recommend; LIBMF from the same CSV")
     train = child(['collabnb', 'train', '--data', str(path), *COLS, '--epochs', '5', '-o', str(model)])
     recommend = child(['collabnb', 'recommend', str(model), '--user', '1'])
-    for name, r in (('train', train), ('recommend', recommend)):
+    plain = child(['collabnb', 'train', '--data', str(path), *COLS, '--epochs', '5', '--ranker', 'none', '-o', str(model)])
+    for name, r in (('train', train), ('recommend', recommend), ('train --ranker none', plain)):
         if r['rc']: print(r['out'][-2000:]); raise SystemExit(f'collabnb {name} failed')
     summary = next(l for l in train['out'].splitlines() if l.startswith('training the'))
     print(summary)
     if m := re.search(r', (\d+) (s|min) in all', summary):  # what `train` guessed, before its first epoch, for itself (the read and the save come on top)
         guess = int(m.group(1)) * (60 if m.group(2) == 'min' else 1)
         print(f"train guessed {guess} s for its fit and ranker; the whole command took {train['seconds']:.1f} s ({guess / train['seconds']:.2f} of it)")
-    rmse = float(re.search(r'validation RMSE ([\d.]+)', train['out']).group(1))
-    total = train['seconds'] + recommend['seconds']
-    print(f"train {train['seconds']:.1f} s (peak {train['peak_gb']:.2f} GB), recommend {recommend['seconds']:.1f} s "
-          f"(peak {recommend['peak_gb']:.2f} GB): {total:.1f} s from CSV to the first recommendations; "
-          f"validation RMSE {rmse:.4f} (MSE {rmse ** 2:.4f})")
-    return rmse
+    rmse = lambda out: float(re.search(r'validation RMSE ([\d.]+)', out).group(1))
+    rows = {'collabnb train, defaults (the dot kind and the als ranker)': train, 'collabnb train --ranker none (the dot kind alone)': plain}
+    print(f"recommend {recommend['seconds']:.1f} s (peak {recommend['peak_gb']:.2f} GB): {train['seconds'] + recommend['seconds']:.1f} s from CSV to the first recommendations")
+    if libmf_module() is None: print("LIBMF is not installed: see this script's docstring for how to build it")
+    else:
+        rows['LIBMF: pandas read, ids to rows, 5 iterations, factors saved'] = libmf = child([sys.executable, __file__, '--libmf-end-to-end', str(path)])
+        if libmf['rc']: print(libmf['out'][-2000:]); raise SystemExit('LIBMF failed')
+    table = pd.DataFrame({name: dict(seconds=r['seconds'], peak_gb=r['peak_gb'], held_out_rmse=rmse(r['out'])) for name, r in rows.items()}).T
+    if 'LIBMF' in table.index[-1]: table['time vs LIBMF'] = table.seconds / table.seconds.iloc[-1]
+    print(table.to_string(float_format=lambda v: f'{v:,.3f}'))
+    print("(collabnb holds out 100,000 of the merged ratings; LIBMF 100,000 random rows of the file, repeated pairs kept as LIBMF users would)")
+    return rmse(train['out'])
+
+def libmf_end_to_end(path, threads=2, epochs=5, held=100_000):
+    "What a LIBMF user runs on the CSV, timed by the parent as a process: pandas' read, ids to rows, `held` random rows held out, `epochs` iterations, factors saved"
+    mf = libmf_module()
+    df = pd.read_csv(path, usecols=['userId', 'movieId', 'rating'])
+    data = np.stack([pd.factorize(df.userId)[0], pd.factorize(df.movieId)[0], df.rating.to_numpy()], 1).astype(np.float32)
+    del df
+    valid = np.zeros(len(data), bool); valid[np.random.default_rng(0).choice(len(data), held, replace=False)] = True
+    model = mf.MF(k=50, nr_threads=threads, nr_iters=epochs, quiet=True)
+    model.fit(data[~valid])
+    pred = model.predict(np.asfortranarray(data[valid][:, :2]))  # the binding reads its (n, 2) input column by column
+    with open(os.devnull, 'wb') as out: np.save(out, model.p_factors()); np.save(out, model.q_factors())
+    print(f"validation RMSE {float(np.sqrt(((pred - data[valid][:, 2]) ** 2).mean())):.4f}")
 
 def libmf_module():
     "LIBMF's Python binding (quietly: it prints where its library is), or None"
@@ -165,7 +186,7 @@ def bench_kinds(path):
         rows[kind] = dict(engine=m.group(1) if m else '?', estimate=m.group(2) if m else line.strip()[-60:],
                           ratings_per_s=m.group(3) if m else '', memory_gb=round(peak, 2), seconds_to_start=round(time.perf_counter() - start, 1))
     print(pd.DataFrame(rows).T.to_string())
-    print("(estimate: the summary's, for 5 epochs of the validation fit and 5 of the refit on every rating)")
+    print("(estimate: the summary's, for 5 epochs; from 5 million ratings no refit follows the validation fit)")
 
 def bench_accuracy(path, share=0.1):
     from collabnb.ratings import read_ratings
@@ -187,7 +208,9 @@ if __name__ == '__main__':
     p.add_argument('--only', nargs='+', default=['read', 'cli', 'libmf', 'kinds', 'accuracy'])
     p.add_argument('--csv', type=Path, default=Path('/tmp/collabnb-r25m.csv'), help='the ratings file (written first if missing)')
     p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
+    p.add_argument('--libmf-end-to-end', type=Path, help=argparse.SUPPRESS)  # the LIBMF child of part 2
     args = p.parse_args()
+    if args.libmf_end_to_end: libmf_end_to_end(args.libmf_end_to_end); raise SystemExit
     print(f"torch {torch.__version__}, {os.cpu_count()} cores")
     if not args.csv.exists():
         start = time.perf_counter(); make_csv(args.csv, args.ratings)

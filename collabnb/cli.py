@@ -158,12 +158,13 @@ def _train(args):
     from collabnb.recommender import Recommender
     from collabnb.saving import check_writable
     check_writable(args.out)  # now, not after training
-    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=not args.no_refit, **_recipe(args, _is_movielens(args.data)))
+    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None, **_recipe(args, _is_movielens(args.data)))
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if rec.validation:
-        refit = ', then trained again on all of them' if rec.settings['refit'] else ''
-        print(f"validation RMSE {rec.validation['rmse']:.4f} on {rec.validation['ratings']:,} held-out ratings{refit}")
+        n, held = rec.settings['ratings'], rec.validation['ratings']
+        refit = ', then trained again on all of them' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}"
+        print(f"validation RMSE {rec.validation['rmse']:.4f} on {held:,} held-out ratings{refit}")
     ranked = f"; lists ranked by {rec.ranker['name']}" if rec.ranker else ''
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings{ranked}) to {rec.save(args.out)}")
 
@@ -203,8 +204,10 @@ def _parser():
     t = sub.add_parser('train', help='train a model on ratings and save it', description=
                        'Train a model on a ratings file (or MovieLens) with a progress bar, report its validation RMSE and save it.')
     _data_args(t); _train_args(t)
-    t.add_argument('--valid-pct', type=_fraction, default=0.1, help='share of the ratings held out to report the validation RMSE, before the model is trained again on all of them; 0 trains once on all (default: 0.1)')
-    t.add_argument('--no-refit', action='store_true', help='keep the model trained without the held-out ratings')
+    t.add_argument('--valid-pct', type=_fraction, default=None, help='share of the ratings held out to report the validation RMSE; 0 trains once on all (default: a tenth, at most 100,000 ratings)')
+    again = t.add_mutually_exclusive_group()
+    again.add_argument('--refit', action='store_true', help='train again on all the ratings after the validation figure (the default when more than 2%% were held out)')
+    again.add_argument('--no-refit', action='store_true', help='keep the model trained without the held-out ratings')
     t.add_argument('-o', '--out', default='model.collabnb', help='where to save the model (default: model.collabnb)')
     e = sub.add_parser('evaluate', help='RMSE, MAE and top-k metrics on MovieLens splits or given files', description=
                        'Train on MovieLens 100K splits (--split, default u1) or on --train and score --test; or score a saved --model on --test.')

@@ -13,7 +13,7 @@ __all__ = ['DAMPING', 'USER_TIME_WIDTHS', 'KINDS', 'y_range_for', 'damped_biases
 import math
 from fastai.collab import *
 from fastai.tabular.all import *
-from .vocab import Vocab
+from .vocab import Vocab, sorted_codes
 from .dot_product import DotProductBias
 from .deep_learning import CollabNN
 from .hybrid import HybridDotProduct, feature_tensors, recency_weights, row_lists, user_time_keys
@@ -37,11 +37,11 @@ def damped_biases(
     resid = np.array(ratings.rating, dtype=np.float64)  # a copy, worked on in place (sums by bincount: no groupby copies of every rating)
     mean = float(resid.mean())
     resid -= mean
-    items, item_ids = pd.factorize(ratings.item, sort=True)
+    items, item_ids = sorted_codes(ratings.item)
     item_bias = np.bincount(items, weights=resid) / (np.bincount(items) + damping)
     resid -= item_bias[items]
     del items
-    users, user_ids = pd.factorize(ratings.user, sort=True)
+    users, user_ids = sorted_codes(ratings.user)
     user_bias = np.bincount(users, weights=resid) / (np.bincount(users) + damping)
     return mean, pd.Series(user_bias, index=user_ids), pd.Series(item_bias, index=item_ids)
 

@@ -13,6 +13,7 @@ import bz2, gzip, io, lzma, mmap, warnings, zipfile, zlib
 from fastai.collab import *
 from fastai.tabular.all import *
 from .data import movielens_100k, load_ratings, load_movies
+from .vocab import sorted_codes
 
 # %% ../nbs/09_ratings.ipynb #a0faf5a7
 class RatingsError(ValueError):
@@ -79,7 +80,7 @@ def _repeated_pairs(users:pd.Series, items:pd.Series) -> tuple:
     "(rows of the (user, item) pairs that appear more than once, each pair's rows together in table order; a code per such row, one per pair)"
     n = len(users)
     bits = max(1, (n - 1).bit_length())
-    u, i = pd.factorize(users)[0].astype(np.int64), pd.factorize(items)[0]
+    u, i = sorted_codes(users)[0], sorted_codes(items)[0]
     ids = u * (i.max() + 1) + i
     if ids.max() >= 1 << (63 - bits): ids = pd.factorize(ids)[0].astype(np.int64)  # a vast catalogue: number the pairs first
     keyed = np.sort(ids << bits | np.arange(n))  # each pair's rows together, each row's number in the low bits (sorting values is 3x faster than argsort)
@@ -151,8 +152,8 @@ def check_ratings(
     if 'timestamp' in ratings.columns and 'timestamp' not in names.values(): df['timestamp'] = _check_timestamps(ratings.timestamp)
     if 'title' in ratings.columns and 'title' not in names.values(): df['title'] = ratings.title
     df = _merge_duplicates(df, duplicates)
-    n_users, n_items = df.user.nunique(), df.item.nunique()
-    if n_users < 2 or n_items < 2:
+    if any((df[c].to_numpy() == df[c].iloc[0]).all() for c in ('user', 'item')):  # one id on a side (counting them all takes a while on millions)
+        n_users, n_items = df.user.nunique(), df.item.nunique()
         raise RatingsError(f"collaborative filtering needs at least 2 users and 2 items; "
                            f"these ratings have {n_users} user(s) and {n_items} item(s)")
     return df.reset_index(drop=True)
@@ -163,12 +164,13 @@ def rating_scale(
 ) -> tuple:             # (low, high)
     "The rating scale: the smallest and largest rating, or a `RatingsError` when a few outliers would set it"
     lo, hi = float(ratings.min()), float(ratings.max())
-    a, b = (float(q) for q in ratings.quantile([0.001, 0.999]))
-    reach = 10 * max(b - a, 1.)
-    if (far := (ratings < a - reach) | (ratings > b + reach)).any():
-        inside = ((ratings >= a) & (ratings <= b)).mean()
-        raise RatingsError(f"the ratings run from {lo:g} to {hi:g}, but {inside:.1%} of them lie from {a:g} to {b:g}: {far.sum()} rating(s) "
-                           f"far outside, the first at row {_first(far)} ({ratings[_first(far)]:g}); correct them, or give the scale with rating_range=(low, high)")
+    if hi - lo > 10:  # on a narrower scale nothing lies far out, the reach being at least 10 (the quantiles take a while on millions)
+        a, b = (float(q) for q in ratings.quantile([0.001, 0.999]))
+        reach = 10 * max(b - a, 1.)
+        if (far := (ratings < a - reach) | (ratings > b + reach)).any():
+            inside = ((ratings >= a) & (ratings <= b)).mean()
+            raise RatingsError(f"the ratings run from {lo:g} to {hi:g}, but {inside:.1%} of them lie from {a:g} to {b:g}: {far.sum()} rating(s) "
+                               f"far outside, the first at row {_first(far)} ({ratings[_first(far)]:g}); correct them, or give the scale with rating_range=(low, high)")
     if lo >= hi: raise RatingsError(f"every rating is {lo:g}: there is nothing to learn")
     return lo, hi
 

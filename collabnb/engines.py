@@ -109,8 +109,8 @@ class SparseEngine(Engine):
     table_copies = 3  # weights and the two moments; gradients are a batch's rows
     def preference(self, n_ratings, on_gpu): return 2 if n_ratings >= LARGE and not on_gpu else 0
     def setup(self, model, spec, recipe):
-        from collabnb.sparse import sparse_adamw, sparse_embeddings, DenseAfterFit
-        return dict(opt_func=sparse_adamw, cbs=[DenseAfterFit()], wd=recipe['wd'], model=sparse_embeddings(model))
+        from collabnb.sparse import sparse_adamw, SparseWhileFitting
+        return dict(opt_func=sparse_adamw, cbs=[SparseWhileFitting()], wd=recipe['wd'], model=model)
 
 # %% ../nbs/10h_engines.ipynb #0c819231
 @register_engine

@@ -251,7 +251,8 @@ def train(
     first = df.drop_duplicates('item')
     titles = {plain_id(i): str(t) for i, t in zip(first.item, first.title) if pd.notna(t)} if 'title' in df else None
     users, items = Vocab.from_values(df.user, *kind.ids('user', **options)), Vocab.from_values(df.item, *kind.ids('item', **options), titles=titles)
-    rows = pd.DataFrame({'user': users.rows(df.user, titles=False), 'item': items.rows(df.item, titles=False), 'rating': df.rating})
+    whole = np.int32 if max(users.n_rows, items.n_rows) < 2**31 else np.int64  # half the memory, here and in the training rows taken from it
+    rows = pd.DataFrame({'user': users.rows(df.user, titles=False).astype(whole), 'item': items.rows(df.item, titles=False).astype(whole), 'rating': df.rating})
     if 'timestamp' in df: rows['timestamp'] = df.timestamp.to_numpy()
     del df, first  # `rows` holds what training needs
     world_size = init_distributed()  # 1 unless started by torchrun

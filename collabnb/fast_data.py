@@ -6,7 +6,7 @@ Docs: https://collabnb.github.io/collabnb/fast_data.html.md"""
 
 # %% auto #0
 __all__ = ['RatingTensors', 'TensorCollabDL', 'rating_dls', 'tensor_collab_dls', 'RatingsPerSecond', 'EpochLines', 'own_load',
-           'idle_cores', 'training_threads', 'torch_threads']
+           'idle_cores', 'training_threads', 'torch_threads', 'no_denormals']
 
 # %% ../nbs/10a_fast_data.ipynb #8d6f9e00
 import math, os, resource, sys, time
@@ -185,3 +185,11 @@ def torch_threads(n:int):
     torch.set_num_threads(n)
     try: yield n
     finally: torch.set_num_threads(before)
+
+@contextmanager
+def no_denormals():
+    "Run the block with floats below about 1e-38 (denormals) flushed to zero; yields whether this CPU can"
+    flushed = torch.set_flush_denormal(True)
+    try: yield flushed
+    finally:
+        if flushed: torch.set_flush_denormal(False)

@@ -15,7 +15,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .ratings import check_ratings, rating_scale
 from .vocab import Vocab, plain_id
-from .fast_data import rating_dls, RatingsPerSecond, torch_threads
+from .fast_data import rating_dls, RatingsPerSecond, torch_threads, no_denormals
 from .distributed import init_distributed, shared_seed, DataParallel
 from .kinds import Kind, kind_of, damped_biases
 from .engines import Engine, LARGE, choose_engine, engine_for, engines_for, threads_for
@@ -112,7 +112,7 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
                     opt_func=setup['opt_func'], cbs=[RatingsPerSecond(), stop] + setup['cbs'] + ([DataParallel()] if world_size > 1 else []))
     learn.recorder.valid_metrics = len(splits[1]) > 0  # no 'valid_loss None' column when everything is training data
     quiet = not progress or rank_distrib() > 0
-    with torch_threads(n_threads):
+    with torch_threads(n_threads), no_denormals():  # Adam's moments can decay into denormals, which would slow every step
         if announce: announce(learn)
         with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
             learn.fit_one_cycle(recipe['epochs'], recipe['lr'], wd=setup['wd'])

@@ -59,5 +59,6 @@ def sparse_embeddings(model:Module, sparse=True) -> Module:
 
 class SparseWhileFitting(Callback):
     "Sparse (row) gradients for the embeddings during every fit, dense ones again after it (sparse ones matter for training only)"
+    order = TrainEvalCallback.order - 1  # before `DataParallel` wraps the model: DistributedDataParallel reads the gradient layout as it is built
     def before_fit(self): sparse_embeddings(self.model)
     def after_fit(self): sparse_embeddings(self.model, False)

@@ -170,7 +170,7 @@ def _quicker(kind:Kind, engine:Engine, n_ratings:int) -> list:
 
 # %% ../nbs/11_fitting.ipynb #a16cffca
 VALIDATION = 100_000  # held-out ratings from which the default holds out no larger share: enough for an RMSE to about 0.002
-REFIT_SHARE = 0.02    # the largest held-out share after which `refit=None` keeps the first model
+REFIT_SHARE = 0.02    # `refit=None` trains again only when more than this share was held out
 
 def held_out(
     valid_pct,  # Share of the ratings to hold out, or `None`: a tenth, at most `VALIDATION` ratings

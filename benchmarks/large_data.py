@@ -172,10 +172,12 @@ def bench_libmf(n, threads=2, epochs=(5, 20)):
         print(per_epoch.to_string(float_format=lambda v: f'{v:,.3f}'))
     print("(LIBMF fits factors only; collabnb factors and biases through a sigmoid into (0, 5.5), and validates after every epoch.)")
 
-def bench_kinds(path):
+KINDS = ('dot', 'neural', 'cross-entropy', 'hybrid', 'bayesian')
+
+def bench_kinds(path, kinds=KINDS):
     print("\n== 4. every kind on the file, with the engine it gets by default (stopped once the summary is printed)")
     rows = {}
-    for kind in ('dot', 'neural', 'cross-entropy', 'hybrid'):
+    for kind in kinds:
         proc = subprocess.Popen(['collabnb', 'train', '--data', str(path), *COLS, '--kind', kind, '--epochs', '5', '-o', os.devnull],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
         line, start = '', time.perf_counter()
@@ -207,6 +209,7 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--only', nargs='+', default=['read', 'cli', 'libmf', 'kinds', 'accuracy'])
     p.add_argument('--csv', type=Path, default=Path('/tmp/collabnb-r25m.csv'), help='the ratings file (written first if missing)')
+    p.add_argument('--kinds', nargs='+', default=list(KINDS), help='the kinds of part 4')
     p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
     p.add_argument('--libmf-end-to-end', type=Path, help=argparse.SUPPRESS)  # the LIBMF child of part 2
     args = p.parse_args()
@@ -218,5 +221,5 @@ if __name__ == '__main__':
     if 'read' in args.only: bench_read(args.csv)
     if 'cli' in args.only: bench_cli(args.csv, args.csv.with_suffix('.collabnb'))
     if 'libmf' in args.only: bench_libmf(args.ratings)
-    if 'kinds' in args.only: bench_kinds(args.csv)
+    if 'kinds' in args.only: bench_kinds(args.csv, args.kinds)
     if 'accuracy' in args.only: bench_accuracy(args.csv)

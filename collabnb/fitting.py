@@ -124,23 +124,38 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
 
 # %% ../nbs/11_fitting.ipynb #2684c378
 class _BatchClock(Callback):
-    "Time training batches after a warm-up one (the first alone if there is no other), up to `n` batches or `limit` seconds; then stop the fit"
+    "Time training batches after a warm-up one (the first alone if there is no other, or if `n` is 0), up to `n` batches or `limit` seconds; then stop the fit"
     def __init__(self, n=20, limit=2.): self.n, self.limit, self.seconds = n, limit, None
     def before_train(self): self.start = time.perf_counter()
     def after_batch(self):
         if not self.training: return
         now = time.perf_counter()
-        if self.iter == 0: self.seconds, self.start = now - self.start, now; return
+        if self.iter == 0:
+            self.seconds, self.start = now - self.start, now
+            if self.n == 0: raise CancelFitException
+            return
         self.seconds = (now - self.start) / self.iter
         if self.iter >= self.n or now - self.start > self.limit: raise CancelFitException
     def after_train(self): raise CancelFitException  # no validation
 
-def time_batch(learn:Learner, lr=1e-3) -> float:
-    "Seconds per training batch of `learn`, from a few batches; the model and the optimizer are then put back as they were"
+def _put_back(model:Module, state:dict):
+    "Load `state` into `model`, tables that a fit made wider or narrower included (the 'gibbs' engine lays its draws side by side)"
+    for name, value in state.items():
+        path, _, attr = name.rpartition('.')
+        owner = model.get_submodule(path)
+        now = getattr(owner, attr)
+        if now.shape == value.shape:
+            with torch.no_grad(): now.copy_(value)
+            continue
+        setattr(owner, attr, nn.Parameter(value, now.requires_grad) if isinstance(now, nn.Parameter) else value)
+        if isinstance(owner, nn.Embedding): owner.embedding_dim = value.shape[1]
+
+def time_batch(learn:Learner, lr=1e-3, n=20) -> float:
+    "Seconds per training batch of `learn`, from up to `n` batches after a warm-up one (`n=0`: the first batch alone); the model and the optimizer are then put back as they were"
     state = {k: v.clone() for k, v in learn.model.state_dict().items()}
-    clock = _BatchClock()
+    clock = _BatchClock(n)
     with learn.no_bar(), learn.no_logging(): learn.fit(1, lr, cbs=clock)
-    learn.model.load_state_dict(state)
+    _put_back(learn.model, state)
     learn.opt = None  # a fresh optimizer for the real fit
     return clock.seconds or float('nan')
 
@@ -154,12 +169,13 @@ LONG = 600  # seconds of training from which `train` warns before it starts
 def _plan(kind:Kind, engine:Engine, chosen:bool, recipe:dict, n_ratings:int, dl, passes:float, seconds=None, whole=None, ranker=None) -> str:
     "The summary `train` prints before training large data: kind, engine (and why), recipe, the time training will take and, if given, `whole`: the time until `train` returns, with the `ranker`'s share"
     why = f" (chosen for {n_ratings:,} ratings; pass engine= for another)" if chosen and len(engines_for(kind)) > 1 else ''
-    batches = f"strata of {dl.n_blocks} x {dl.n_blocks} blocks" if hasattr(dl, 'n_blocks') else f"batches of {recipe['bs']:,}"
+    batches = (f", strata of {dl.n_blocks} x {dl.n_blocks} blocks" if hasattr(dl, 'n_blocks') else
+               f", batches of {recipe['bs']:,}" if engine.steps_per_epoch is None else '')  # an engine with its own steps has no batches to show
     steps = ''.join(f", {k} {recipe[k]:g}" for k in ('lr', 'wd') if k in engine.settings)
-    res = (f"training the {kind.name!r} kind with the {engine.name!r} engine{why}: {recipe['epochs']} epoch{'s' * (recipe['epochs'] != 1)}, "
+    res = (f"training the {kind.name!r} kind with the {engine.name!r} engine{why}: {recipe['epochs']} epoch{'s' * (recipe['epochs'] != 1)}"
            f"{batches}{steps}")
     if seconds is None or not math.isfinite(seconds): return res
-    res += f"; about {_duration(seconds * passes)} ({len(dl.dataset) / len(dl) / seconds:,.0f} ratings/s)"
+    res += f"; about {_duration(seconds * passes)} ({len(dl.dataset) / (engine.steps_per_epoch or len(dl)) / seconds:,.0f} ratings/s)"
     if whole is None or not math.isfinite(whole): return res
     return res + f", {_duration(whole)} in all" + (f" (the {ranker[0]!r} ranker's fit about {_duration(ranker[1])})" if ranker and math.isfinite(ranker[1]) else '')
 
@@ -264,8 +280,9 @@ def train(
     def announce(learn):  # large data: say what will run and for how long, before it does
         if len(rows) < LARGE or rank_distrib() > 0: return
         setup = time.perf_counter() - clock['fit']  # what a refit does again before its first batch
-        passes = recipe['epochs'] * len(learn.dls.train) * (1 + (1 / (1 - valid_pct) if valid_pct and refit else 0))
-        seconds = time_batch(learn)
+        steps = engine.steps_per_epoch or len(learn.dls.train)
+        passes = recipe['epochs'] * steps * (1 + (1 / (1 - valid_pct) if valid_pct and refit else 0))
+        seconds = time_batch(learn, n=0 if engine.steps_per_epoch else 20)  # a few heavy steps: the first one tells
         if progress:
             fitting = ranker.seconds(rows.user.to_numpy(), rows.item.to_numpy(), users.n_rows, items.n_rows, threads=outside_threads, **ranker.check(ranker_settings)) if ranker else 0.
             whole = time.perf_counter() - started + seconds * passes + (setup if valid_pct and refit else 0) + fitting

@@ -163,7 +163,9 @@ def _train(args):
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if rec.validation:
         n, held = rec.settings['ratings'], rec.validation['ratings']
-        refit = ', then trained again on all of them' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}"
+        epoch, epochs = rec.validation.get('epoch'), rec.settings.get('epochs')
+        best = f" (its weights after epoch {epoch} of {epochs}, the best on them)" if epoch and epochs and epoch < epochs else ''
+        refit = ', then trained again on all of them' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}{best}"
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {held:,} held-out ratings{refit}")
     ranked = f"; lists ranked by {rec.ranker['name']}" if rec.ranker else ''
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings{ranked}) to {rec.save(args.out)}")

@@ -130,7 +130,8 @@ class HybridDotProduct(Module):
         first = torch.cumsum(counts, 0) - counts
         pos = torch.arange(int(counts.sum()), device=rows.device) - first[seg] + start[seg]
         weights = counts.clamp(min=1).float().rsqrt()[seg]
-        sums = F.embedding_bag(lists[pos], getattr(self, f'{side}_implicit_factors').weight, first, mode='sum', per_sample_weights=weights)
+        table = getattr(self, f'{side}_implicit_factors')
+        sums = F.embedding_bag(lists[pos], table.weight, first, mode='sum', per_sample_weights=weights, sparse=table.sparse)  # row gradients when the engine asks
         return sums[inverse]
 
     def _user_time(self, users, timestamps):

@@ -106,7 +106,7 @@ class AdamEngine(Engine):
 
 @register_engine
 class SparseEngine(Engine):
-    name, doc, kinds = 'sparse', "row-sparse AdamW (RowAdamW): updates only the rows each batch uses; large catalogues", ('dot', 'neural', 'cross-entropy', 'hybrid')
+    name, doc = 'sparse', "row-sparse AdamW (RowAdamW): updates only the rows each batch uses; large catalogues"  # every kind trained by a loss
     table_copies = 3  # weights and the two moments; gradients are a batch's rows
     def preference(self, n_ratings, on_gpu): return 2 if n_ratings >= LARGE and not on_gpu else 0
     def setup(self, model, spec, recipe):

@@ -12,14 +12,15 @@ __all__ = ['LARGE', 'ENGINES', 'Engine', 'register_engine', 'engine_of', 'engine
 import math, os, warnings
 
 # %% ../nbs/10h_engines.ipynb #0bce5eaf
-LARGE = 1_000_000  # ratings from which `choose_engine` prefers an engine built for large data on a CPU
+LARGE = 1_000_000  # ratings from which the data counts as large: engines built for it on a CPU, a summary before training, the hybrid's large recipe
 
 def _table_work(model) -> tuple:
     "(numbers in the model's embedding tables, numbers a rating touches): what one training step reads and writes"
     from torch import nn
     tables = [m for m in model.modules() if isinstance(m, (nn.Embedding, nn.EmbeddingBag))]
     table_size = sum(t.weight.numel() for t in tables)
-    return table_size, sum(p.numel() for p in model.parameters()) - table_size + sum(t.embedding_dim for t in tables)
+    reads = sum(m.reads_per_rating() for m in model.modules() if hasattr(m, 'reads_per_rating'))  # a module that sums other rows says how many
+    return table_size, int(sum(p.numel() for p in model.parameters()) - table_size + sum(t.embedding_dim for t in tables) + reads)
 
 class Engine:
     "How a kind's parameters are updated; subclass it, fill in what differs, and add it with `register_engine`"

@@ -29,9 +29,10 @@ class TensorCollabDL(DataLoader):
     "Batches of `RatingTensors` cut from one permutation per epoch (of ratings, or of runs of `chunk` ratings); `rank`/`world_size` shard it"
     def __init__(self, dataset:RatingTensors, bs=1024, shuffle=False, drop_last=False, rank=0, world_size=1, seed=None,
                  chunk=None, # Shuffle runs of `chunk` ratings (the rows shuffled once beforehand) instead of single ratings
+                 by_user=False, # With `chunk`: the rows sorted by user once (at random within a user), so that a run is one user's ratings
                  **kwargs):
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
-        self.rank, self.world_size, self.epoch, self.chunk, self._rows_shuffled = rank, world_size, 0, chunk, False
+        self.rank, self.world_size, self.epoch, self.chunk, self.by_user, self._rows_shuffled = rank, world_size, 0, chunk, by_user, False
         self.seed = int(torch.randint(0, 2**62, ())) if seed is None else seed
 
     def _run(self) -> int:
@@ -60,11 +61,12 @@ class TensorCollabDL(DataLoader):
         return order
 
     def _shuffle_rows_once(self):
-        "Put the training rows in a random order, once (the same on every process)"
+        "Put the training rows in a random order, once (the same on every process); `by_user`: by user, at random within each"
         if self._rows_shuffled: return
         d = self.dataset
         g = torch.Generator(device=d.x.device).manual_seed(self.seed - 1)
         perm = torch.randperm(len(d), generator=g, device=d.x.device)
+        if self.by_user: perm = perm[torch.sort(d.x[perm, 0], stable=True).indices]  # the users in column 0
         d.x = d.x[perm]  # one table at a time, so that the old one can go before the next is copied
         d.y = d.y[perm]
         self._rows_shuffled = True
@@ -90,6 +92,7 @@ def rating_dls(
     bs=1024,                # Batch size
     device=None,            # Where the tensors live and batches go (`None`: the GPU when there is one)
     chunk=None,             # Shuffle the training set in runs of `chunk` ratings (see `TensorCollabDL`); `bs` must be a multiple of it
+    by_user=False,          # With `chunk`: each run one user's ratings (see `TensorCollabDL`)
     classes:dict=None, cat_names:list=None, # fastai's vocabularies and column names, for code that reads them from `dls`
 ) -> DataLoaders:
     "Training and validation `TensorCollabDL`s over the rows `splits` of `x` and `y`"
@@ -100,7 +103,7 @@ def rating_dls(
         return RatingTensors(x[idx], y[idx], classes or {}, cat_names or [])
     train_idx, valid_idx = splits
     drop_last = len(train_idx) >= bs  # as fastai does, except that a set smaller than one batch still trains
-    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=drop_last, device=device, chunk=chunk),
+    dls = DataLoaders(TensorCollabDL(tensors(train_idx), bs=bs, shuffle=True, drop_last=drop_last, device=device, chunk=chunk, by_user=by_user),
                       TensorCollabDL(tensors(valid_idx), bs=bs * 2, device=device), device=device)
     dls.splits = (np.asarray(train_idx), np.asarray(valid_idx))
     return dls
@@ -123,7 +126,7 @@ def tensor_collab_dls(
     x = torch.as_tensor(np.stack([v.rows(ratings[n], titles=False) for v, n in zip(vocabs, names)], 1).clip(0))  # unknown -> row 0, '#na#'
     y = torch.tensor(ratings[names[2]].to_numpy(dtype=np.float32))[:, None]
     classes = {n: CategoryMap(['#na#'] + v.ids, sort=False) for v, n in zip(vocabs, names)}
-    return rating_dls(x, y, splits, bs, device, chunk, classes, names[:2])
+    return rating_dls(x, y, splits, bs, device, chunk, classes=classes, cat_names=names[:2])
 
 # %% ../nbs/10a_fast_data.ipynb #6b16f23b
 class RatingsPerSecond(Callback):

@@ -36,8 +36,8 @@ class RatingRMSE(Metric):
 
 # %% ../nbs/11_fitting.ipynb #b56b8824
 def _recipe(kind:Kind, engine:Engine, given:dict, n_ratings:int) -> dict:
-    "The training recipe: the kind's defaults, then the engine's, then what the caller gave"
-    return {'chunk': None, **kind.recipe, **engine.recipe_for(n_ratings, given), **given}
+    "The training recipe: the kind's for `n_ratings`, then the engine's changes, then what the caller gave"
+    return {'chunk': None, **kind.recipe_for(n_ratings, given), **engine.recipe_for(n_ratings, given), **given}
 
 def _check_given(engine:Engine, given:dict):
     "A `ValueError` naming the settings `given` that `engine` does not use"
@@ -121,7 +121,8 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
     y = torch.tensor(rows.rating.to_numpy(np.float32))[:, None]
     setup = engine.setup(model, spec, recipe)
     n_threads = threads_for(model, engine, recipe['bs'], threads)
-    dls = rating_dls(x, y, splits, max(1, recipe['bs'] // world_size), device=engine.device, chunk=recipe['chunk'])
+    dls = rating_dls(x, y, splits, max(1, recipe['bs'] // world_size), device=engine.device,
+                     chunk=recipe['chunk'], by_user=recipe.get('by_user', False))
     del x, y  # the loaders hold their own copies
     dls = engine.loader(dls, max(users.n_rows, items.n_rows), spec, n_threads, recipe, world_size)
     stop = StopIfDiverged(recipe['lr'] if 'lr' in engine.settings else None)
@@ -192,7 +193,8 @@ def _plan(kind:Kind, engine:Engine, chosen:bool, recipe:dict, n_ratings:int, dl,
     "The summary `train` prints before training large data: kind, engine (and why), recipe, the time training will take and, if given, `whole`: the time until `train` returns, with the `ranker`'s share"
     why = f" (chosen for {n_ratings:,} ratings; pass engine= for another)" if chosen and len(engines_for(kind)) > 1 else ''
     batches = (f", strata of {dl.n_blocks} x {dl.n_blocks} blocks" if hasattr(dl, 'n_blocks') else
-               f", batches of {recipe['bs']:,}" if engine.steps_per_epoch is None else '')  # an engine with its own steps has no batches to show
+               f", batches of {recipe['bs']:,}" + (f" in runs of {recipe['chunk']} ratings of one user" if recipe.get('by_user') else '')
+               if engine.steps_per_epoch is None else '')  # an engine with its own steps has no batches to show
     steps = ''.join(f", {k} {recipe[k]:g}" for k in ('lr', 'wd') if k in engine.settings)
     res = (f"training the {kind.name!r} kind with the {engine.name!r} engine{why}: {recipe['epochs']} epoch{'s' * (recipe['epochs'] != 1)}"
            f"{batches}{steps}")

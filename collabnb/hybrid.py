@@ -134,6 +134,11 @@ class HybridDotProduct(Module):
         sums = F.embedding_bag(lists[pos], table.weight, first, mode='sum', per_sample_weights=weights, sparse=table.sparse)  # row gradients when the engine asks
         return sums[inverse]
 
+    def reads_per_rating(self) -> float:
+        "Numbers a rating reads from the implicit feedback's table, on average over rows: what sets the work of a batch (see `Engine.threads`)"
+        return sum(len(getattr(self, f'{side}_implicit_rows')) / max(1, len(getattr(self, f'{side}_implicit_offsets')) - 2)
+                   * getattr(self, f'{side}_implicit_factors').embedding_dim for side in ('user', 'item') if hasattr(self, f'{side}_implicit_rows'))
+
     def _user_time(self, users, timestamps):
         "The user-time biases of each rating, summed over the widths: zero for a bin no training rating fell in, or no timestamp (-1)"
         keys = self.user_time_keys

@@ -79,9 +79,10 @@ class Kind:
     spec_fields = {    # field of a saved spec: (check, what it must be, required)
         'n_factors': (is_whole, 'a whole number from 1', True),
         'y_range': (lambda v: v is None or is_range(v), 'null or [low, high]', True)}
+    large_recipe = {}  # its changes to the recipe from `LARGE` ratings
     def recipe_for(self, n_ratings:int, given:dict) -> dict:
-        "Its recipe for `n_ratings`, knowing which settings the caller `given` (the engine's changes come after it)"
-        return dict(self.recipe)
+        "Its recipe for `n_ratings`: from `LARGE` ratings with `large_recipe`'s changes, unless the caller `given` a batch size (the engine's changes come after it)"
+        return {**self.recipe, **(self.large_recipe if n_ratings >= LARGE and given.get('bs') is None else {})}
     def spec(self, users:Vocab, items:Vocab, rows:pd.DataFrame, n_factors:int, rating_range:tuple, **options) -> tuple:
         "(spec, buffers) of a model for the ratings `rows` (columns user, item: model rows; rating; maybe timestamp)"
         if not n_factors: raise ValueError(f"the {self.name!r} kind needs n_factors, the length of the user and item vectors")
@@ -155,7 +156,7 @@ class HybridKind(Kind):
     name, doc = 'hybrid', 'the dot product plus user and item features, implicit feedback of both sides and time biases'
     options = ('user_features', 'item_features', 'implicit', 'item_implicit', 'time_bins')
     recipe = dict(epochs=5, lr=1e-2, wd=2., bs=1024)
-    large_recipe = dict(bs=8192, chunk=8, by_user=True)  # see below
+    large_recipe = dict(bs=8192, chunk=8, by_user=True)  # batches of runs of one user's ratings (see below)
     buffer_names = ('user_feature_nums', 'user_feature_weights', 'item_feature_nums', 'item_feature_weights',
                     'user_implicit_rows', 'user_implicit_offsets', 'item_implicit_rows', 'item_implicit_offsets', 'user_time_keys', 'user_time_mean')
     spec_fields = {**Kind.spec_fields,
@@ -166,9 +167,6 @@ class HybridKind(Kind):
                    'user_time_widths': (lambda v: isinstance(v, list) and len(v) <= 16 and all(is_whole(w, 1, 1 << 31) for w in v),
                                         'a list of at most 16 whole numbers of seconds from 1', False),
                    'user_feature_vocab': (lambda v: isinstance(v, list), 'a list', False), 'item_feature_vocab': (lambda v: isinstance(v, list), 'a list', False)}
-    def recipe_for(self, n_ratings, given):
-        "From `LARGE` ratings, unless the caller gives a batch size: `large_recipe`'s batches of runs of one user's ratings"
-        return {**self.recipe, **(self.large_recipe if n_ratings >= LARGE and given.get('bs') is None else {})}
     def spec(self, users, items, rows, n_factors, rating_range, user_features=None, item_features=None,
              implicit=True, item_implicit=None, time_bins=None):
         spec, buffers = super().spec(users, items, rows, n_factors, rating_range)  # n_factors and y_range, checked

@@ -16,21 +16,24 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
        pip download --no-deps --no-binary :all: libmf==0.9.2 && tar xzf libmf-0.9.2.tar.gz && cd libmf-0.9.2 &&
        g++ -O3 -march=native -DUSEAVX -DUSEOMP -fopenmp -shared -fPIC -std=c++11 src_cpp/*.cpp -o libmf_avx.so &&
        pip install --no-deps . && export LIBMF_OBJ=$PWD/libmf_avx.so
-4. kinds: every kind on the file with the engine it gets by default: the summary line `train` prints before it
-   starts (its time estimate and ratings/s) and the memory then; the process is stopped there.
+4. kinds: every kind on the file with the engine it gets by default and without a ranker (5 epochs; the Bayesian kind
+   its own sweeps): the summary line `train` prints before it starts (its time estimate and ratings/s), then the wall
+   time from the CSV to the saved model, the peak memory and the held-out RMSE; a kind whose summary says over
+   `--kind-limit` minutes (default 30) is stopped there.
 5. accuracy: on a sample of the file, the default recipe before (Adam, batches of 1,024) and the one chosen now
    for large data, validated on the same held-out ratings.
 
 The synthetic file: `fast_training.synthetic_ratings` (162,541 users, 59,047 items, 25,000,095 draws with long-tailed
 activity and popularity; 20,341,982 distinct pairs), with random timestamps, as userId,movieId,rating,timestamp.
 """
-import argparse, contextlib, io, os, re, subprocess, sys, time, warnings
+import argparse, contextlib, io, os, re, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 warnings.filterwarnings('ignore')
 sys.path.insert(0, str(Path(__file__).parent))
 from fast_training import synthetic_ratings, synthetic_dls, EpochClock, peak_gb, reset_peak
 
+CLI = str(Path(sys.executable).with_name('collabnb'))  # the command of this interpreter's environment, activated or not
 COLS = ['--user-col', 'userId', '--item-col', 'movieId', '--rating-col', 'rating']
 
 def make_csv(path:Path, n:int):
@@ -78,9 +81,9 @@ def child(cmd) -> dict:
 
 def bench_cli(path, model):
     print("\n== 2. end to end, CSV to saved model: collabnb train (5 epochs) with its defaults and without a ranker, then collabnb recommend; LIBMF from the same CSV")
-    train = child(['collabnb', 'train', '--data', str(path), *COLS, '--epochs', '5', '-o', str(model)])
-    recommend = child(['collabnb', 'recommend', str(model), '--user', '1'])
-    plain = child(['collabnb', 'train', '--data', str(path), *COLS, '--epochs', '5', '--ranker', 'none', '-o', str(model)])
+    train = child([CLI, 'train', '--data', str(path), *COLS, '--epochs', '5', '-o', str(model)])
+    recommend = child([CLI, 'recommend', str(model), '--user', '1'])
+    plain = child([CLI, 'train', '--data', str(path), *COLS, '--epochs', '5', '--ranker', 'none', '-o', str(model)])
     for name, r in (('train', train), ('recommend', recommend), ('train --ranker none', plain)):
         if r['rc']: print(r['out'][-2000:]); raise SystemExit(f'collabnb {name} failed')
     summary = next(l for l in train['out'].splitlines() if l.startswith('training the'))
@@ -174,21 +177,34 @@ def bench_libmf(n, threads=2, epochs=(5, 20)):
 
 KINDS = ('dot', 'neural', 'cross-entropy', 'hybrid', 'bayesian')
 
-def bench_kinds(path, kinds=KINDS):
-    print("\n== 4. every kind on the file, with the engine it gets by default (stopped once the summary is printed)")
-    rows = {}
+def bench_kinds(path, kinds=KINDS, limit_min=30.):
+    print(f"\n== 4. every kind on the file with the engine it gets by default and --ranker none: trained to the end, or stopped"
+          f" once its summary is printed when that says over {limit_min} min")
+    rows, models = {}, tempfile.TemporaryDirectory()
     for kind in kinds:
-        proc = subprocess.Popen(['collabnb', 'train', '--data', str(path), *COLS, '--kind', kind, '--epochs', '5', '-o', os.devnull],
+        epochs = [] if kind == 'bayesian' else ['--epochs', '5']  # the sampler's sweeps: its own recipe
+        proc = subprocess.Popen([CLI, 'train', '--data', str(path), *COLS, '--kind', kind, *epochs, '--ranker', 'none', '-o', f'{models.name}/{kind}.collabnb'],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
-        line, start = '', time.perf_counter()
-        for line in proc.stdout:
-            if line.startswith('training the'): break
-        peak = peak_gb(proc.pid); proc.kill(); proc.wait()
-        m = re.search(r"with the '(\w+)' engine.*about (.+?) \(([\d,]+) ratings/s\)", line)
-        rows[kind] = dict(engine=m.group(1) if m else '?', estimate=m.group(2) if m else line.strip()[-60:],
-                          ratings_per_s=m.group(3) if m else '', memory_gb=round(peak, 2), seconds_to_start=round(time.perf_counter() - start, 1))
+        start, summary, out, peak, stopped = time.perf_counter(), '', [], 0., False
+        for line in proc.stdout:  # progress bars end their updates with \r: a line each
+            peak = max(peak, peak_gb(proc.pid)); out.append(line)
+            if line.startswith('training the'):
+                summary = line
+                if stopped := (est := _minutes(line)) is not None and est > limit_min: proc.kill(); break
+        if proc.wait() and not stopped: print(''.join(out)[-2000:]); raise SystemExit(f'collabnb train --kind {kind} failed')
+        m = re.search(r"with the '(\w+)' engine.*about (.+?) \(([\d,]+) ratings/s\)", summary)
+        rmse = re.search(r'validation RMSE ([\d.]+)', ''.join(out))
+        rows[kind] = dict(engine=m.group(1) if m else '?', estimate=m.group(2) if m else summary.strip()[-60:], ratings_per_s=m.group(3) if m else '',
+                          seconds='stopped' if stopped else round(time.perf_counter() - start, 1), peak_gb=round(peak, 2),
+                          held_out_rmse='' if stopped else float(rmse.group(1)))
+        print(kind, rows[kind], flush=True)
     print(pd.DataFrame(rows).T.to_string())
-    print("(estimate: the summary's, for 5 epochs; from 5 million ratings no refit follows the validation fit)")
+    print("(estimate: the summary's, for the training passes; seconds: CSV to saved model; from 5 million ratings no refit follows the validation fit)")
+
+def _minutes(summary:str):
+    "The minutes a `train` summary expects for the whole command (or, without that, for its training passes); `None` if it says neither"
+    m = re.search(r'(?:(\d+) h )?(\d+) (s|min) in all', summary) or re.search(r'about (?:(\d+) h )?(\d+) (s|min)', summary)
+    return m and int(m[1] or 0) * 60 + int(m[2]) / (60 if m[3] == 's' else 1)
 
 def bench_accuracy(path, share=0.1):
     from collabnb.ratings import read_ratings
@@ -210,6 +226,7 @@ if __name__ == '__main__':
     p.add_argument('--only', nargs='+', default=['read', 'cli', 'libmf', 'kinds', 'accuracy'])
     p.add_argument('--csv', type=Path, default=Path('/tmp/collabnb-r25m.csv'), help='the ratings file (written first if missing)')
     p.add_argument('--kinds', nargs='+', default=list(KINDS), help='the kinds of part 4')
+    p.add_argument('--kind-limit', type=float, default=30., help="part 4 stops a kind whose summary says over this many minutes")
     p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
     p.add_argument('--libmf-end-to-end', type=Path, help=argparse.SUPPRESS)  # the LIBMF child of part 2
     args = p.parse_args()
@@ -221,5 +238,5 @@ if __name__ == '__main__':
     if 'read' in args.only: bench_read(args.csv)
     if 'cli' in args.only: bench_cli(args.csv, args.csv.with_suffix('.collabnb'))
     if 'libmf' in args.only: bench_libmf(args.ratings)
-    if 'kinds' in args.only: bench_kinds(args.csv, args.kinds)
+    if 'kinds' in args.only: bench_kinds(args.csv, args.kinds, args.kind_limit)
     if 'accuracy' in args.only: bench_accuracy(args.csv)

@@ -31,6 +31,7 @@ class TensorCollabDL(DataLoader):
                  chunk=None, # Shuffle runs of `chunk` ratings (the rows shuffled once beforehand) instead of single ratings
                  by_user=False, # With `chunk`: the rows sorted by user once (at random within a user), so that a run is one user's ratings
                  **kwargs):
+        if by_user and not chunk: raise ValueError("by_user sorts the rows for runs of `chunk` ratings of one user: give chunk too")
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
         self.rank, self.world_size, self.epoch, self.chunk, self.by_user, self._rows_shuffled = rank, world_size, 0, chunk, by_user, False
         self.seed = int(torch.randint(0, 2**62, ())) if seed is None else seed

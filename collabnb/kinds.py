@@ -19,7 +19,7 @@ from .deep_learning import CollabNN
 from .hybrid import HybridDotProduct, feature_tensors, recency_weights, row_lists, user_time_keys
 from .bayesian import NOISE_DF
 from .ratings import LATEST_TIME
-from .engines import LARGE  # a light module: no cycle, as engines import no kind
+from .engines import LARGE, large_batches  # a light module: no cycle, as engines import no kind
 
 # %% ../nbs/10f_kinds.ipynb #5b7a0006
 def y_range_for(rating_range) -> tuple:
@@ -79,10 +79,10 @@ class Kind:
     spec_fields = {    # field of a saved spec: (check, what it must be, required)
         'n_factors': (is_whole, 'a whole number from 1', True),
         'y_range': (lambda v: v is None or is_range(v), 'null or [low, high]', True)}
-    large_recipe = {}  # its changes to the recipe from `LARGE` ratings
+    large_recipe = dict(bs=8192)  # its changes to the recipe from `LARGE` ratings: larger batches (see the hybrid's, below)
     def recipe_for(self, n_ratings:int, given:dict) -> dict:
         "Its recipe for `n_ratings`: from `LARGE` ratings with `large_recipe`'s changes, unless the caller `given` a batch size (the engine's changes come after it)"
-        return {**self.recipe, **(self.large_recipe if n_ratings >= LARGE and given.get('bs') is None else {})}
+        return {**self.recipe, **(self.large_recipe if large_batches(n_ratings, given) else {})}
     def spec(self, users:Vocab, items:Vocab, rows:pd.DataFrame, n_factors:int, rating_range:tuple, **options) -> tuple:
         "(spec, buffers) of a model for the ratings `rows` (columns user, item: model rows; rating; maybe timestamp)"
         if not n_factors: raise ValueError(f"the {self.name!r} kind needs n_factors, the length of the user and item vectors")

@@ -16,8 +16,9 @@ def _sum_rows(grad:Tensor) -> tuple:
     "Distinct row indices of a sparse row gradient and the sum of the gradient rows for each"
     idx, val = grad._indices()[0], grad._values()
     if grad.is_coalesced(): return idx, val
-    idx, inv = torch.unique(idx, return_inverse=True)
-    return idx, val.new_zeros(len(idx), *val.shape[1:]).index_add_(0, inv, val)
+    rows, order = torch.sort(idx)
+    rows, counts = torch.unique_consecutive(rows, return_counts=True)
+    return rows, F.embedding_bag(order, val, counts.cumsum(0) - counts, mode='sum')  # each run of one row summed (see below)
 
 # %% ../nbs/10c_sparse.ipynb #8e4f6eac
 class RowAdamW(torch.optim.Optimizer):

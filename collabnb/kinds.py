@@ -156,7 +156,7 @@ class HybridKind(Kind):
     name, doc = 'hybrid', 'the dot product plus user and item features, implicit feedback of both sides and time biases'
     options = ('user_features', 'item_features', 'implicit', 'item_implicit', 'time_bins')
     recipe = dict(epochs=5, lr=1e-2, wd=2., bs=1024)
-    large_recipe = dict(bs=8192, chunk=8, by_user=True)  # batches of runs of one user's ratings (see below)
+    large_recipe = dict(bs=16384, chunk=16, by_user=True, lr=2e-2)  # batches of runs of one user's ratings (see below)
     buffer_names = ('user_feature_nums', 'user_feature_weights', 'item_feature_nums', 'item_feature_weights',
                     'user_implicit_rows', 'user_implicit_offsets', 'item_implicit_rows', 'item_implicit_offsets', 'user_time_keys', 'user_time_mean')
     spec_fields = {**Kind.spec_fields,

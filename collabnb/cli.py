@@ -106,7 +106,7 @@ def _train_args(p):
     p.add_argument('--rating-range', type=_finite, nargs=2, metavar=('LOW', 'HIGH'), default=None,
                    help="the rating scale, such as 1 5; ratings outside it are an error (default: the smallest and largest rating)")
     p.add_argument('--factors', type=_positive, default=None, help="latent factors per user and item (default: the kind's, 50; 10 for bayesian, the rank of each sample)")
-    p.add_argument('--bs', type=_positive, default=None, help="batch size, not for gibbs (default: the recipe's: 1024, or 8192 from a million ratings)")
+    p.add_argument('--bs', type=_positive, default=None, help="batch size, not for gibbs (default: the recipe's: 1024; from a million ratings 8192, 16384 for hybrid)")
     p.add_argument('--time-bins', type=_non_negative, default=None, help='hybrid only: time biases over this many equal spans of the timestamps, 0 for none (default: 8 when the ratings span two years or more, else none)')
     rankers = '; '.join(f"{r.name}: {r.doc}" for r in RANKERS.values())
     p.add_argument('--ranker', choices=[*RANKERS, 'auto', 'none'], default='auto',

@@ -14,6 +14,7 @@ from fastai.collab import *
 from fastai.tabular.all import *
 from .data import load_movies, load_users
 from .vocab import Vocab
+from .sparse import sum_by_row
 
 # %% ../nbs/10e_hybrid.ipynb #0351d8ae
 def _age_band(age): return pd.cut(age, [0, 18, 25, 35, 45, 50, 56, 200], right=False,
@@ -185,9 +186,7 @@ class _BagSums(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         entries, bag_of, entry_weights = ctx.saved_tensors
-        rows, order = torch.sort(entries)
-        rows, counts = torch.unique_consecutive(rows, return_counts=True)
-        sums = F.embedding_bag(bag_of[order], grad.contiguous(), counts.cumsum(0) - counts, mode='sum', per_sample_weights=entry_weights[order])
+        rows, sums = sum_by_row(entries, grad.contiguous(), bag_of, entry_weights)
         return torch.sparse_coo_tensor(rows[None], sums, ctx.shape, is_coalesced=True, check_invariants=False), None, None, None, None
 
 def bag_sums(

@@ -153,6 +153,9 @@ class GibbsEngine(Engine):
     table_copies = 1
     def trains(self, kind): return kind.sampled
     def preference(self, n_ratings, on_gpu): return 1
+    def threads(self, model, bs):
+        from collabnb.fast_data import idle_cores
+        return idle_cores()  # a sweep works on every rating at once, whatever the batch size says
     def table_bytes(self, n_rows, n_factors, samples=100, **options):
         "The kept draws of every table (the factors and the implicit feedback's), as float32"
         return n_rows * n_factors * 4 * 2 * (samples + 1)

@@ -265,14 +265,17 @@ class BayesianKind(HybridKind):
     name, doc, sampled = 'bayesian', "the hybrid's inputs, a learned prior per group, averaged over Gibbs samples", True
     options = ('user_features', 'item_features', 'implicit', 'item_implicit', 'days', 'user_time_widths', 'samples', 'burn_in', 'noise_scales', 'noise_df')
     recipe = dict(epochs=200)  # sweeps of the sampler (see the 'gibbs' engine)
-    large_recipe = {}  # the sampler solves for every row at once: no batches to arrange
+    large_recipe = dict(epochs=30)  # from `LARGE` ratings (see below)
     n_factors = 10  # the rank of each sample
     spec_fields = {**HybridKind.spec_fields, 'rank': (is_whole, 'a whole number from 1', True),
                    'samples': (is_whole, 'a whole number from 1', True), 'burn_in': (lambda v: is_whole(v, 0), 'a whole number from 0', True),
                    'noise_scales': (lambda v: isinstance(v, bool), 'true or false', True), 'noise_df': (is_number, 'a finite number', True)}
-    def spec(self, users, items, rows, n_factors, rating_range, days=True, user_time_widths=USER_TIME_WIDTHS, samples=100, burn_in=20,
-             noise_scales=True, noise_df=NOISE_DF, item_implicit=True, **options):
-        spec, buffers = super().spec(users, items, rows, n_factors, rating_range, time_bins=0, item_implicit=item_implicit, **options)
+    def spec(self, users, items, rows, n_factors, rating_range, days=True, user_time_widths=None, samples=100, burn_in=20,
+             noise_scales=True, noise_df=NOISE_DF, implicit=None, item_implicit=None, **options):
+        large = len(rows) >= LARGE  # then neither implicit feedback nor user-time biases unless asked for (see below)
+        implicit, item_implicit = (not large if v is None else v for v in (implicit, item_implicit))
+        if user_time_widths is None: user_time_widths = () if large else USER_TIME_WIDTHS
+        spec, buffers = super().spec(users, items, rows, n_factors, rating_range, time_bins=0, implicit=implicit, item_implicit=item_implicit, **options)
         spec.update(y_range=None, rank=n_factors, samples=int(samples), burn_in=int(burn_in), noise_scales=bool(noise_scales),
                     noise_df=float(noise_df), item_time=False)
         if days and 'timestamp' in rows:

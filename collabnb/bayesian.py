@@ -149,7 +149,7 @@ class GibbsSampler:
     def precision(self) -> Tensor: return self.tau * self.scales[0][self.rows[0]] * self.scales[1][self.rows[1]]
 
     def chunks(self):
-        "Slices of the training ratings, `SWEEP_CHUNK` at a time: the two rows gathered for a rating take 176 bytes at rank 10"
+        "Slices of the training ratings, `SWEEP_CHUNK` at a time: the two rows gathered for a rating take 192 bytes at rank 10"
         return (slice(a, a + SWEEP_CHUNK) for a in range(0, len(self.y), SWEEP_CHUNK))
 
     def interaction(self, X0:Tensor, X1:Tensor) -> Tensor:

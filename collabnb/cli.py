@@ -8,7 +8,7 @@ Docs: https://collabnb.github.io/collabnb/cli.html.md"""
 __all__ = ['chapter', 'main']
 
 # %% ../nbs/14_cli.ipynb #17749428
-import argparse, contextlib, math, os, sys, warnings
+import argparse, contextlib, math, os, sys, time, warnings
 from pathlib import Path
 import collabnb
 from .engines import ENGINES  # the registries load without PyTorch
@@ -157,8 +157,11 @@ def _train(args):
     from fastai.torch_core import rank_distrib, num_distrib
     from collabnb.recommender import Recommender
     from collabnb.saving import check_writable
+    import collabnb.fitting
     check_writable(args.out)  # now, not after training
-    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None, **_recipe(args, _is_movielens(args.data)))
+    collabnb.fitting.command_started = args.started  # the summary's "in all" covers the whole command, reading included
+    try: rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None, **_recipe(args, _is_movielens(args.data)))
+    finally: collabnb.fitting.command_started = None
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if rec.validation:
@@ -289,8 +292,9 @@ def _quiet_library():
 
 def main(argv=None) -> int:
     "Entry point of the `collabnb` command; returns the exit code (0 ok, 1 failed, 2 bad usage, 130 interrupted)"
-    parser = _parser()
+    started, parser = time.perf_counter(), _parser()
     args = parser.parse_args(argv)
+    args.started = started
     if args.command == 'evaluate' and bool(args.model or args.train) != bool(args.test):
         parser.error("evaluate: --test goes with --model or --train (score a saved model, or train and score)")
     try:

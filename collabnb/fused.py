@@ -151,9 +151,9 @@ class StrataDL(TensorCollabDL):
         d, B = self.dataset, self.n_blocks
         g = torch.Generator().manual_seed(self.seed - 1)
         users, items = d.x[:, 0], d.x[:, 1]
-        n_users = int(users.max()) + 1
+        n_users, n_items = (int(top) + 1 for top in d.x[:, :2].amax(0))  # both in one pass
         block_row = torch.randint(0, B, (n_users,), generator=g, dtype=torch.int32)[users]
-        block = torch.randint(0, B, (int(items.max()) + 1,), generator=g, dtype=torch.int32)[items]  # block column, then block:
+        block = torch.randint(0, B, (n_items,), generator=g, dtype=torch.int32)[items]  # block column, then block:
         block.sub_(block_row).remainder_(B).mul_(B).add_(block_row)  # stratum s holds blocks (r, (r + s) mod B), r = 0..B-1
         del block_row
         self.starts = torch.cat([torch.zeros(1, dtype=torch.long), torch.bincount(block, minlength=B * B).cumsum(0)])
@@ -164,8 +164,8 @@ class StrataDL(TensorCollabDL):
             key <<= bits; key |= np.arange(len(key)); key.sort(); key &= (1 << bits) - 1
             order = torch.from_numpy(key)
         else: order = torch.from_numpy(np.argsort(key, kind='stable'))
-        d.x = d.x[order]  # one table at a time, so that the old one can go before the next is copied
-        d.y = d.y[order]
+        d.x = d.x.index_select(0, order)  # one table at a time, so that the old one can go before the next is copied
+        d.y = d.y.index_select(0, order)
 
     def __iter__(self):
         self._sort_once()

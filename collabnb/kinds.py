@@ -75,6 +75,7 @@ class Kind:
     recipe = dict(epochs=5, lr=1e-2, wd=0.6, bs=1024)  # with the default engine; chosen on a split of the training data
     n_factors = 50     # when `train` is given none
     sampled = False    # parameters drawn by a sampler rather than fitted by a loss
+    timed = False      # reads the ratings' timestamps (training leaves them out of the rows it copies otherwise)
     buffer_names = ()  # the module's buffers, saved with its weights and given back to `build`
     spec_fields = {    # field of a saved spec: (check, what it must be, required)
         'n_factors': (is_whole, 'a whole number from 1', True),
@@ -95,7 +96,9 @@ class Kind:
     def activation(self, spec): return noop
     def codes(self, spec, user_rows, item_rows, timestamps=None) -> Tensor:
         "The module's input for these rows: a `(n, 2)` tensor of (user row, item row)"
-        return torch.from_numpy(np.stack([np.asarray(user_rows, dtype=np.int64), np.asarray(item_rows, dtype=np.int64)], 1))
+        x = np.empty((len(user_rows), 2), np.int64)  # filled in place: no int64 copy of each column first (millions of rows)
+        x[:, 0], x[:, 1] = user_rows, item_rows
+        return torch.from_numpy(x)
     def ids(self, side:str, **options) -> list:
         "Ids of `side` that need a row besides those of the ratings (none here)"
         return []
@@ -155,6 +158,7 @@ def time_bins(timestamps, time_range, n_bins:int) -> np.ndarray:
 class HybridKind(Kind):
     name, doc = 'hybrid', 'the dot product plus user and item features, implicit feedback of both sides and time biases'
     options = ('user_features', 'item_features', 'implicit', 'item_implicit', 'time_bins')
+    timed = True
     recipe = dict(epochs=5, lr=1e-2, wd=2., bs=1024)
     large_recipe = dict(bs=16384, chunk=16, by_user=True, lr=2e-2)  # batches of runs of one user's ratings (see below)
     buffer_names = ('user_feature_nums', 'user_feature_weights', 'item_feature_nums', 'item_feature_weights',

@@ -76,14 +76,25 @@ def _check_timestamps(values:pd.Series, col='timestamp') -> pd.Series:
     return numbers.astype('int64')
 
 # %% ../nbs/09_ratings.ipynb #f42b1c07
+def _pair_ids(users:pd.Series, items:pd.Series, bits:int) -> np.ndarray:
+    "A whole number for each (user, item) pair, below `2 ** (63 - bits)`: ids that are small whole numbers as they are (MovieLens'), others by their codes"
+    u, i = np.asarray(users), np.asarray(items)
+    if u.dtype.kind in 'iu' and i.dtype.kind in 'iu' and u.min() >= 0 and i.min() >= 0:
+        width = int(i.max()) + 1
+        if (int(u.max()) + 1) * width < 1 << (63 - bits):
+            ids = u.astype(np.int64)  # a copy, worked on in place
+            ids *= width; ids += i.astype(np.int64, copy=False)
+            return ids
+    u, i = sorted_codes(users)[0], sorted_codes(items)[0]
+    ids = u * (i.max() + 1) + i
+    return pd.factorize(ids)[0].astype(np.int64) if ids.max() >= 1 << (63 - bits) else ids  # a vast catalogue: number the pairs first
+
 def _repeated_pairs(users:pd.Series, items:pd.Series) -> tuple:
     "(rows of the (user, item) pairs that appear more than once, each pair's rows together in table order; a code per such row, one per pair)"
     n = len(users)
     bits = max(1, (n - 1).bit_length())
-    u, i = sorted_codes(users)[0], sorted_codes(items)[0]
-    ids = u * (i.max() + 1) + i
-    if ids.max() >= 1 << (63 - bits): ids = pd.factorize(ids)[0].astype(np.int64)  # a vast catalogue: number the pairs first
-    keyed = np.sort(ids << bits | np.arange(n))  # each pair's rows together, each row's number in the low bits (sorting values is 3x faster than argsort)
+    keyed = _pair_ids(users, items, bits)
+    keyed <<= bits; keyed |= np.arange(n); keyed.sort()  # each pair's rows together, each row's number in the low bits (sorting values is 3x faster than argsort)
     pair = keyed >> bits
     again = pair[1:] == pair[:-1]
     if not again.any(): return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -102,15 +113,16 @@ def _merge_duplicates(df:pd.DataFrame, duplicates:str) -> pd.DataFrame:
         raise RatingsError(f"{n_repeats} (user, item) pair(s) are rated more than once, e.g. user "
                            f"{_value(df.user.iloc[first])!r} and item {_value(df.item.iloc[first])!r} (row {df.index[first]}); "
                            "pass duplicates='last', 'first' or 'mean' to merge them")
-    if 'timestamp' in df:  # in time order (a stable sort: rows of the same time stay in table order)
-        by_time = np.argsort(df.timestamp.to_numpy()[at], kind='stable')
-        at, pairs = at[by_time], pairs[by_time]
-    order = np.arange(len(at))
-    if duplicates == 'first': chosen = np.full(n_pairs, len(at)); np.minimum.at(chosen, pairs, order)
-    else: chosen = np.full(n_pairs, -1); np.maximum.at(chosen, pairs, order)
-    kept = at[chosen]  # the row each repeated pair keeps
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])  # where each pair's rows begin in `at`
+    latest = duplicates != 'first'  # 'last' and 'mean' keep the latest rating's row (and its time)
+    pick = np.maximum if latest else np.minimum  # of a pair's rows, taken once, not sorted: `pick.reduceat`
+    if 'timestamp' in df:  # the latest (earliest) rating of the pair; of those at the same time, the last (first) in table order
+        times = df.timestamp.to_numpy()[at]
+        at_best = times == pick.reduceat(times, starts)[pairs]
+        kept = at[pick.reduceat(np.where(at_best, np.arange(len(at)), -1 if latest else len(at)), starts)]
+    else: kept = at[np.r_[starts[1:], len(at)] - 1] if latest else at[starts]
     if duplicates == 'mean':  # the pair's first row keeps the mean rating (and the latest timestamp)
-        first = np.full(n_pairs, len(df)); np.minimum.at(first, pairs, at)
+        first = at[starts]
         merged = {c: df[c].to_numpy().copy() for c in ('rating', 'timestamp') if c in df}
         merged['rating'][first] = np.bincount(pairs, weights=merged['rating'][at]) / np.bincount(pairs)
         if 'timestamp' in merged: merged['timestamp'][first] = merged['timestamp'][kept]

@@ -88,9 +88,9 @@ def bench_cli(path, model):
         if r['rc']: print(r['out'][-2000:]); raise SystemExit(f'collabnb {name} failed')
     summary = next(l for l in train['out'].splitlines() if l.startswith('training the'))
     print(summary)
-    if m := re.search(r', (\d+) (s|min) in all', summary):  # what `train` guessed, before its first epoch, for itself (the read and the save come on top)
+    if m := re.search(r', (\d+) (s|min) in all', summary):  # what `train` guessed, before its first epoch, for the whole command (the save comes on top)
         guess = int(m.group(1)) * (60 if m.group(2) == 'min' else 1)
-        print(f"train guessed {guess} s for its fit and ranker; the whole command took {train['seconds']:.1f} s ({guess / train['seconds']:.2f} of it)")
+        print(f"train guessed {guess} s in all; the whole command took {train['seconds']:.1f} s ({guess / train['seconds']:.2f} of it)")
     rmse = lambda out: float(re.search(r'validation RMSE ([\d.]+)', out).group(1))
     rows = {'collabnb train, defaults (the dot kind and the als ranker)': train, 'collabnb train --ranker none (the dot kind alone)': plain}
     print(f"recommend {recommend['seconds']:.1f} s (peak {recommend['peak_gb']:.2f} GB): {train['seconds'] + recommend['seconds']:.1f} s from CSV to the first recommendations")

@@ -159,9 +159,9 @@ def _train(args):
     from collabnb.saving import check_writable
     import collabnb.fitting
     check_writable(args.out)  # now, not after training
-    collabnb.fitting.command_started = args.started  # the summary's "in all" covers the whole command, reading included
+    collabnb.fitting._command_started = args.started  # the summary's "in all" covers the whole command, reading included
     try: rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None, **_recipe(args, _is_movielens(args.data)))
-    finally: collabnb.fitting.command_started = None
+    finally: collabnb.fitting._command_started = None
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if rec.validation:

@@ -168,7 +168,8 @@ def _train(args):
         n, held = rec.settings['ratings'], rec.validation['ratings']
         epoch, epochs = rec.validation.get('epoch'), rec.settings.get('epochs')
         best = f" (its weights after epoch {epoch} of {epochs}, the best on them)" if epoch and epochs and epoch < epochs else ''
-        refit = ', then trained again on all of them' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}{best}"
+        again = f" for {epoch} epoch{'s' * (epoch != 1)}, the best number on them" if epoch and epochs and epoch < epochs else ''
+        refit = f', then trained again on all of them{again}' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}{best}"
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {held:,} held-out ratings{refit}")
     ranked = f"; lists ranked by {rec.ranker['name']}" if rec.ranker else ''
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings{ranked}) to {rec.save(args.out)}")

@@ -257,7 +257,7 @@ def train(
     n_factors=None,         # Latent factors per user and per item; `None`: the kind's (50; 10 for bayesian); neural kinds: 'fastai' sizes each side by fastai's rule
     epochs=None, lr=None, wd=None, bs=None, # The `fit_one_cycle` recipe; `None`: the kind's and engine's defaults (an engine refuses those it does not use)
     valid_pct=None,         # Share of the ratings held out to report the validation RMSE (0: train on all at once); `None`: a tenth, at most 100,000 ratings
-    refit=None,             # After reporting the validation RMSE, train again on every rating; `None`: when more than 2% of them were held out (see `held_out`)
+    refit=None,             # After reporting the validation RMSE, train again on every rating, for the epochs that did best; `None`: when more than 2% of them were held out (see `held_out`)
     seed=None,              # Seed of the split and of the initialisation, for a repeatable run
     rating_range=None,      # `(low, high)` of the ratings; `None`: the smallest and largest in the data
     user='user', item='item', rating='rating', # Column names in `ratings`
@@ -316,18 +316,18 @@ def train(
             faster = _quicker(kind, engine, len(rows))
             warnings.warn(f"training will take about {_duration(seconds * passes)}; fewer epochs, larger batches"
                           + (f" or the {' or '.join(map(repr, faster))} engine" if faster else '') + " would be quicker")
-    fit = lambda splits, announce=None, keep_best=False: _fit(kind, engine, users, items, rows, splits, recipe, (lo, hi), n_factors, options,
-                                                              progress, world_size, threads, announce, keep_best)
+    fit = lambda splits, announce=None, keep_best=False, epochs=None: _fit(kind, engine, users, items, rows, splits, {**recipe, 'epochs': epochs or recipe['epochs']},
+                                                                           (lo, hi), n_factors, options, progress, world_size, threads, announce, keep_best)
     if seed is not None: set_seed(seed, reproducible=True)
     clock = dict(fit=time.perf_counter())
-    # Without a refit, the model kept is the validation fit's, at its best epoch; a refit repeats the whole recipe, which the figure then describes.
+    # The validation fit's best epoch: without a refit, the model kept is the validation fit's at that epoch; a refit trains that many epochs.
     # A sampled kind's model is the average of its draws, not one epoch's.
-    model, spec, learn, used, epoch = fit(splits, announce, keep_best=bool(valid_pct) and not refit and not kind.sampled)
+    model, spec, learn, used, epoch = fit(splits, announce, keep_best=bool(valid_pct) and not kind.sampled)
     validation = dict(rmse=learn.recorder.values[epoch][-1], ratings=len(splits[1]), epoch=epoch + 1) if valid_pct else None
     if valid_pct and refit:
         del model, learn, used  # and their loaders, before the next ones are built
         if seed is not None: set_seed(seed, reproducible=True)
-        model, spec, learn, used, _ = fit(everything)
+        model, spec, learn, used, _ = fit(everything, epochs=epoch + 1)
     mean, user_bias, item_bias = damped_biases(used)
     rated, rated_ratings = _rated_lists(rows.user.to_numpy(), rows.item.to_numpy(), rows.rating.to_numpy(), users.n_rows)
     ranked = None

@@ -9,7 +9,8 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
    then a sort by time and `drop_duplicates` to merge repeated pairs).
 2. cli: the README's command, `collabnb train --data FILE --user-col userId --item-col movieId --rating-col rating
    --epochs 5`, then `collabnb recommend`, then `train` again with `--ranker none`, each in a fresh process, and LIBMF
-   from the same CSV (pandas' read, ids to rows, 5 iterations, factors saved): wall time, peak memory, held-out RMSE.
+   from the same CSV (pandas' read, ids to rows, 5 iterations, factors saved: `libmf_run.py`, which imports no PyTorch, as a
+   LIBMF user's script would not): wall time, peak memory, held-out RMSE.
 3. libmf: training on the same rows with the same threads (2) and factors (50), LIBMF against collabnb's engine for
    large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits of 5 and 20 epochs, per
    epoch (their difference) and the one-time cost, with the validation MSE on the same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
@@ -26,12 +27,13 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
 The synthetic file: `fast_training.synthetic_ratings` (162,541 users, 59,047 items, 25,000,095 draws with long-tailed
 activity and popularity; 20,341,982 distinct pairs), with random timestamps, as userId,movieId,rating,timestamp.
 """
-import argparse, contextlib, io, os, re, subprocess, sys, tempfile, time, warnings
+import argparse, os, re, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 warnings.filterwarnings('ignore')
 sys.path.insert(0, str(Path(__file__).parent))
 from fast_training import synthetic_ratings, synthetic_dls, EpochClock, peak_gb, reset_peak
+from libmf_run import libmf_module
 
 CLI = str(Path(sys.executable).with_name('collabnb'))  # the command of this interpreter's environment, activated or not
 COLS = ['--user-col', 'userId', '--item-col', 'movieId', '--rating-col', 'rating']
@@ -96,33 +98,13 @@ def bench_cli(path, model):
     print(f"recommend {recommend['seconds']:.1f} s (peak {recommend['peak_gb']:.2f} GB): {train['seconds'] + recommend['seconds']:.1f} s from CSV to the first recommendations")
     if libmf_module() is None: print("LIBMF is not installed: see this script's docstring for how to build it")
     else:
-        rows['LIBMF: pandas read, ids to rows, 5 iterations, factors saved'] = libmf = child([sys.executable, __file__, '--libmf-end-to-end', str(path)])
+        rows['LIBMF: pandas read, ids to rows, 5 iterations, factors saved'] = libmf = child([sys.executable, str(Path(__file__).with_name('libmf_run.py')), str(path)])
         if libmf['rc']: print(libmf['out'][-2000:]); raise SystemExit('LIBMF failed')
     table = pd.DataFrame({name: dict(seconds=r['seconds'], peak_gb=r['peak_gb'], held_out_rmse=rmse(r['out'])) for name, r in rows.items()}).T
     if 'LIBMF' in table.index[-1]: table['time vs LIBMF'] = table.seconds / table.seconds.iloc[-1]
     print(table.to_string(float_format=lambda v: f'{v:,.3f}'))
     print("(collabnb holds out 100,000 of the merged ratings; LIBMF 100,000 random rows of the file, repeated pairs kept as LIBMF users would)")
     return rmse(train['out'])
-
-def libmf_end_to_end(path, threads=2, epochs=5, held=100_000):
-    "What a LIBMF user runs on the CSV, timed by the parent as a process: pandas' read, ids to rows, `held` random rows held out, `epochs` iterations, factors saved"
-    mf = libmf_module()
-    df = pd.read_csv(path, usecols=['userId', 'movieId', 'rating'])
-    data = np.stack([pd.factorize(df.userId)[0], pd.factorize(df.movieId)[0], df.rating.to_numpy()], 1).astype(np.float32)
-    del df
-    valid = np.zeros(len(data), bool); valid[np.random.default_rng(0).choice(len(data), held, replace=False)] = True
-    model = mf.MF(k=50, nr_threads=threads, nr_iters=epochs, quiet=True)
-    model.fit(data[~valid])
-    pred = model.predict(np.asfortranarray(data[valid][:, :2]))  # the binding reads its (n, 2) input column by column
-    with open(os.devnull, 'wb') as out: np.save(out, model.p_factors()); np.save(out, model.q_factors())
-    print(f"validation RMSE {float(np.sqrt(((pred - data[valid][:, 2]) ** 2).mean())):.4f}")
-
-def libmf_module():
-    "LIBMF's Python binding (quietly: it prints where its library is), or None"
-    try:
-        with contextlib.redirect_stdout(io.StringIO()): from libmf import mf
-        return mf
-    except (ImportError, OSError): return None
 
 def bench_libmf(n, threads=2, epochs=(5, 20)):
     from fastai.learner import Learner
@@ -228,9 +210,7 @@ if __name__ == '__main__':
     p.add_argument('--kinds', nargs='+', default=list(KINDS), help='the kinds of part 4')
     p.add_argument('--kind-limit', type=float, default=30., help="part 4 stops a kind whose summary says over this many minutes")
     p.add_argument('--ratings', type=int, default=25_000_095, help='draws of the synthetic set (default: 25,000,095)')
-    p.add_argument('--libmf-end-to-end', type=Path, help=argparse.SUPPRESS)  # the LIBMF child of part 2
     args = p.parse_args()
-    if args.libmf_end_to_end: libmf_end_to_end(args.libmf_end_to_end); raise SystemExit
     print(f"torch {torch.__version__}, {os.cpu_count()} cores")
     if not args.csv.exists():
         start = time.perf_counter(); make_csv(args.csv, args.ratings)

@@ -157,19 +157,17 @@ def _train(args):
     from fastai.torch_core import rank_distrib, num_distrib
     from collabnb.recommender import Recommender
     from collabnb.saving import check_writable
-    import collabnb.fitting
     check_writable(args.out)  # now, not after training
-    collabnb.fitting._command_started = args.started  # the summary's "in all" covers the whole command, reading included
-    try: rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None, **_recipe(args, _is_movielens(args.data)))
-    finally: collabnb.fitting._command_started = None
+    rec = Recommender.train(_ratings(args), valid_pct=args.valid_pct, refit=False if args.no_refit else True if args.refit else None,
+                            started=args.started, **_recipe(args, _is_movielens(args.data)))  # the summary's "in all": the whole command, reading included
     if rank_distrib() > 0: return  # under torchrun, rank 0 reports and saves
     if num_distrib() > 1: print(f"trained on {num_distrib()} processes")
     if rec.validation:
         n, held = rec.settings['ratings'], rec.validation['ratings']
         epoch, epochs = rec.validation.get('epoch'), rec.settings.get('epochs')
-        best = f" (its weights after epoch {epoch} of {epochs}, the best on them)" if epoch and epochs and epoch < epochs else ''
-        again = f" for {epoch} epoch{'s' * (epoch != 1)}, the best number on them" if epoch and epochs and epoch < epochs else ''
-        refit = f', then trained again on all of them{again}' if rec.settings['refit'] else f"; the model learned from the other {n - held:,}{best}"
+        earlier = epoch and epochs and epoch < epochs  # an earlier epoch than the last did best on the held-out ratings
+        if rec.settings['refit']: refit = ', then trained again on all of them' + (f" for {epoch} epoch{'s' * (epoch != 1)}, the best number on them" if earlier else '')
+        else: refit = f"; the model learned from the other {n - held:,}" + (f" (its weights after epoch {epoch} of {epochs}, the best on them)" if earlier else '')
         print(f"validation RMSE {rec.validation['rmse']:.4f} on {held:,} held-out ratings{refit}")
     ranked = f"; lists ranked by {rec.ranker['name']}" if rec.ranker else ''
     print(f"saved {rec.kind} model ({rec.n_users:,} users, {rec.n_items:,} items, {rec.settings['ratings']:,} ratings{ranked}) to {rec.save(args.out)}")

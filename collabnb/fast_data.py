@@ -179,7 +179,7 @@ _last_sample = _cpu_seconds()  # the first window starts when the library is imp
 def busy_elsewhere(
     window=0.2,  # Seconds to watch when the last sample is not between `window` and `stale` seconds old
     stale=60.,   # Seconds after which the last sample says too little about now
-) -> float:      # Cores busy with other processes (`None` where `/proc/stat` cannot be read)
+) -> float|None: # Cores busy with other processes (`None` where `/proc/stat` cannot be read)
     "Cores that other processes kept busy since the last call (or the import), or over the next `window` seconds: the machine's busy CPU time less this process's, per second"
     global _last_sample
     before = _last_sample

@@ -14,12 +14,12 @@ from contextlib import nullcontext
 from fastai.collab import *
 from fastai.tabular.all import *
 from .ratings import check_ratings, rating_scale
-from .vocab import Vocab, plain_id
+from .vocab import Vocab, plain_id, sort_order
 from .fast_data import rating_dls, RatingsPerSecond, torch_threads, no_denormals
 from .distributed import init_distributed, shared_seed, DataParallel
 from .kinds import Kind, kind_of, damped_biases
 from .engines import Engine, LARGE, choose_engine, engine_for, engines_for, threads_for
-from .ranking import ranker_of, choose_ranker, rating_weights, sort_order
+from .ranking import ranker_of, choose_ranker, rating_weights
 
 # %% ../nbs/11_fitting.ipynb #7733c28e
 class RatingRMSE(Metric):
@@ -61,15 +61,18 @@ class StopIfDiverged(Callback):
             raise CancelFitException
 
 class BestEpoch(TrackerCallback):
-    "Keep a copy of the parameters after the epoch with the lowest validation RMSE, and put it back when the fit ends; `epoch_kept` is that epoch (from 0)"
-    def __init__(self): super().__init__(monitor='rmse', comp=np.less)
+    "Note the epoch with the lowest validation RMSE as `epoch_kept` (from 0); if `restore`, keep a copy of its parameters and put it back when the fit ends"
+    def __init__(self, restore=True):
+        super().__init__(monitor='rmse', comp=np.less)
+        self.restore = restore
     def before_fit(self):
         super().before_fit()
         self.kept, self.epoch_kept = None, None
     def after_epoch(self):
         super().after_epoch()
-        if self.new_best:  # the parameters themselves, so that a wrapper around the model (`DataParallel`) does not matter
-            self.kept, self.epoch_kept = [(p, p.detach().clone()) for p in self.model.parameters()], self.epoch
+        if not self.new_best: return
+        self.epoch_kept = self.epoch
+        if self.restore: self.kept = [(p, p.detach().clone()) for p in self.model.parameters()]  # the parameters themselves, so that a wrapper around the model (`DataParallel`) does not matter
     def after_fit(self):
         super().after_fit()
         if self.kept and self.epoch_kept < self.n_epoch - 1:
@@ -111,8 +114,8 @@ def _check_memory(engine:Engine, n_rows:int, n_factors, n_ratings:int, **options
 
 # %% ../nbs/11_fitting.ipynb #c28a70a6
 def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, splits:tuple, recipe:dict, rating_range,
-         n_factors:int, options:dict, progress:bool, world_size:int, threads=None, announce=None, keep_best=False) -> tuple:
-    "Build the kind's model for the training rows of `rows` and train it with fastai and the engine (`keep_best`: the epoch with the best validation RMSE, see `BestEpoch`); returns (model, spec, learn, the training rows, the epoch kept, from 0)"
+         n_factors:int, options:dict, progress:bool, world_size:int, threads=None, announce=None, best=None) -> tuple:
+    "Build the kind's model for the training rows of `rows` and train it with fastai and the engine (`best`: `'epoch'` finds the epoch with the best validation RMSE, `'weights'` also ends with its weights; see `BestEpoch`); returns (model, spec, learn, the training rows, the epoch kept, from 0)"
     trained = rows if len(splits[0]) == len(rows) else rows.iloc[splits[0]]  # taken once: the kind reads them before and after training
     spec, buffers = kind.spec(users, items, trained, n_factors, rating_range, **options)
     spec = engine.spec(spec, recipe)
@@ -128,7 +131,7 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
     stop = StopIfDiverged(recipe['lr'] if 'lr' in engine.settings else None)
     learn = Learner(dls, setup['model'], loss_func=kind.loss_func(spec), metrics=RatingRMSE() if len(splits[1]) else None,
                     opt_func=setup['opt_func'], cbs=[RatingsPerSecond(), stop] + setup['cbs'] + ([DataParallel()] if world_size > 1 else [])
-                    + ([BestEpoch()] if keep_best and len(splits[1]) else []))
+                    + ([BestEpoch(restore=best == 'weights')] if best and len(splits[1]) else []))
     learn.recorder.valid_metrics = len(splits[1]) > 0  # no 'valid_loss None' column when everything is training data
     quiet = not progress or rank_distrib() > 0
     with torch_threads(n_threads), no_denormals():  # Adam's moments can decay into denormals, which would slow every step
@@ -137,9 +140,9 @@ def _fit(kind:Kind, engine:Engine, users:Vocab, items:Vocab, rows:pd.DataFrame, 
             learn.fit_one_cycle(recipe['epochs'], recipe['lr'], wd=setup['wd'])
     if stop.diverged: raise TrainingDiverged(stop.diverged)
     epoch = len(learn.recorder.values) - 1
-    if best := getattr(learn, 'best_epoch', None):  # off the learner: `learn.validate()` would hand it a record without the training loss
-        if best.epoch_kept is not None: epoch = best.epoch_kept
-        learn.remove_cb(best)
+    if tracker := getattr(learn, 'best_epoch', None):  # off the learner: `learn.validate()` would hand it a record without the training loss
+        if tracker.epoch_kept is not None: epoch = tracker.epoch_kept
+        learn.remove_cb(tracker)
     kind.finish(model, spec, trained)
     for name in ('loss_grad', 'loss', 'pred'):  # fastai keeps the last batch's outputs, with their autograd graph
         if isinstance(getattr(learn, name, None), Tensor): setattr(learn, name, getattr(learn, name).detach())
@@ -188,7 +191,6 @@ def _duration(seconds:float) -> str:
     return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"
 
 LONG = 600  # seconds of training from which `train` warns before it starts
-_command_started = None  # `time.perf_counter()` when a command began (the command line sets it): the summary's "in all" then counts from there, the file's reading included
 
 def _plan(kind:Kind, engine:Engine, chosen:bool, recipe:dict, n_ratings:int, dl, passes:float, seconds=None, whole=None, ranker=None) -> str:
     "The summary `train` prints before training large data: kind, engine (and why), recipe, the time training will take and, if given, `whole`: the time until `train` returns, with the `ranker`'s share"
@@ -224,9 +226,10 @@ def held_out(
     return valid_pct, bool(refit)
 
 def _random_split(n:int, valid_pct:float, seed=None) -> tuple:
-    "(training rows, validation rows) as NumPy arrays: the validation rows fastai's `RandomSplitter` draws for `n` rows, and the others in table order (gathered faster than in a random one)"
+    "(training rows, validation rows) as NumPy arrays: below `LARGE` rows the validation rows fastai's `RandomSplitter` draws, from there as many drawn without permuting every row; the others in table order (gathered faster than in a random one)"
     if seed is not None: torch.manual_seed(seed)
-    valid = torch.randperm(n)[:int(valid_pct * n)].numpy()
+    if n < LARGE: valid = torch.randperm(n)[:int(valid_pct * n)].numpy()
+    else: valid = np.random.default_rng(int(torch.randint(2**62, ()))).choice(n, int(valid_pct * n), replace=False)  # 100,000 of 20 million: 0.6 s less
     kept = np.ones(n, bool)
     kept[valid] = False
     return np.flatnonzero(kept), valid
@@ -266,10 +269,11 @@ def train(
     threads=None,           # PyTorch threads while training; `None`: `OMP_NUM_THREADS` if set, else what the engine says the model is worth
     ranker='auto',          # A name of `RANKERS` ('ease', 'als') that orders `recommend`'s lists; 'auto': `choose_ranker`'s; `None`: the rating model orders them
     ranker_settings=None,   # The ranker's settings (see `RANKERS`; 'ease': l2, dropout)
+    started=None,           # `time.perf_counter()` when the caller's work began, the reading of the file say: the summary's "in all" counts from there; `None`: from this call
     **options               # What the kind takes besides (see `KINDS`; the hybrid: user_features, item_features, time_bins, ...)
 ):                          # A `Recommender`
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
-    started, outside_threads = _command_started or time.perf_counter(), torch.get_num_threads()  # the ranker fits with the threads outside training's
+    started, outside_threads = started or time.perf_counter(), torch.get_num_threads()  # the ranker fits with the threads outside training's
     kind = kind_of(kind)
     if unknown := set(options) - set(kind.options):
         raise TypeError(f"the {kind.name!r} kind takes no {', '.join(sorted(unknown))}" + (f"; it takes {', '.join(kind.options)}" if kind.options else ''))
@@ -316,13 +320,13 @@ def train(
             faster = _quicker(kind, engine, len(rows))
             warnings.warn(f"training will take about {_duration(seconds * passes)}; fewer epochs, larger batches"
                           + (f" or the {' or '.join(map(repr, faster))} engine" if faster else '') + " would be quicker")
-    fit = lambda splits, announce=None, keep_best=False, epochs=None: _fit(kind, engine, users, items, rows, splits, {**recipe, 'epochs': epochs or recipe['epochs']},
-                                                                           (lo, hi), n_factors, options, progress, world_size, threads, announce, keep_best)
+    fit = lambda splits, announce=None, best=None, epochs=None: _fit(kind, engine, users, items, rows, splits, {**recipe, 'epochs': epochs or recipe['epochs']},
+                                                                     (lo, hi), n_factors, options, progress, world_size, threads, announce, best)
     if seed is not None: set_seed(seed, reproducible=True)
     clock = dict(fit=time.perf_counter())
-    # The validation fit's best epoch: without a refit, the model kept is the validation fit's at that epoch; a refit trains that many epochs.
+    # The validation fit's best epoch: a refit trains that many epochs; without one, the model kept is the validation fit's at that epoch.
     # A sampled kind's model is the average of its draws, not one epoch's.
-    model, spec, learn, used, epoch = fit(splits, announce, keep_best=bool(valid_pct) and not kind.sampled)
+    model, spec, learn, used, epoch = fit(splits, announce, best=None if not valid_pct or kind.sampled else 'epoch' if refit else 'weights')
     validation = dict(rmse=learn.recorder.values[epoch][-1], ratings=len(splits[1]), epoch=epoch + 1) if valid_pct else None
     if valid_pct and refit:
         del model, learn, used  # and their loaders, before the next ones are built

@@ -13,6 +13,7 @@ from functools import cache
 from fastai.collab import *
 from fastai.tabular.all import *
 from .fast_data import TensorCollabDL, RatingTensors
+from .vocab import sort_order
 
 # %% ../nbs/10d_fused.ipynb #0351d8ae
 _source = r'''
@@ -159,11 +160,7 @@ class StrataDL(TensorCollabDL):
         self.starts = torch.cat([torch.zeros(1, dtype=torch.long), torch.bincount(block, minlength=B * B).cumsum(0)])
         key = block.long().mul_(n_users).add_(users).numpy()
         del block
-        bits = max(1, (len(key) - 1).bit_length())
-        if int(key.max()) < 1 << (63 - bits):  # sort values that carry their row number in the low bits: in place, no argsort
-            key <<= bits; key |= np.arange(len(key)); key.sort(); key &= (1 << bits) - 1
-            order = torch.from_numpy(key)
-        else: order = torch.from_numpy(np.argsort(key, kind='stable'))
+        order = torch.from_numpy(sort_order(key, overwrite=True))
         d.x = d.x.index_select(0, order)  # one table at a time, so that the old one can go before the next is copied
         d.y = d.y.index_select(0, order)
 

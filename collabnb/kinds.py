@@ -38,13 +38,18 @@ def damped_biases(
     resid = np.array(ratings.rating, dtype=np.float64)  # a copy, worked on in place (sums by bincount: no groupby copies of every rating)
     mean = float(resid.mean())
     resid -= mean
-    items, item_ids = sorted_codes(ratings.item)
-    item_bias = np.bincount(items, weights=resid) / (np.bincount(items) + damping)
-    resid -= item_bias[items]
-    del items
-    users, user_ids = sorted_codes(ratings.user)
-    user_bias = np.bincount(users, weights=resid) / (np.bincount(users) + damping)
-    return mean, pd.Series(user_bias, index=user_ids), pd.Series(item_bias, index=item_ids)
+    def offsets(ids):  # (each row's damped mean residual of its id, a Series of them by id)
+        v = np.asarray(ids)
+        rows = v.dtype.kind in 'iu' and len(v) and v.min() >= 0 and v.max() < 8 * len(v) + 1024  # model rows: their own codes, no copy of millions
+        codes, uniques = (v, None) if rows else sorted_codes(v)
+        counts = np.bincount(codes)
+        bias = np.bincount(codes, weights=resid, minlength=len(counts)) / (counts + damping)
+        if rows: uniques = np.flatnonzero(counts).astype(v.dtype)
+        return bias[codes], pd.Series(bias[uniques] if rows else bias, index=uniques)
+    per_row, item_bias = offsets(ratings.item)
+    resid -= per_row
+    del per_row
+    return mean, offsets(ratings.user)[1], item_bias
 
 def bias_baseline(
     biases:tuple,         # `damped_biases`' (mean, user biases, item biases)

@@ -6,7 +6,7 @@ Docs: https://collabnb.github.io/collabnb/ranking.html.md"""
 
 # %% auto #0
 __all__ = ['RANKING_FLOOR', 'RANKERS', 'EASE_ITEMS', 'rating_weights', 'history_matrix', 'Ranker', 'EaseRanker', 'cg_steps',
-           'als_kernel', 'sort_order', 'AlsRanker', 'ranker_of', 'choose_ranker']
+           'als_kernel', 'AlsRanker', 'ranker_of', 'choose_ranker']
 
 # %% ../nbs/10i_ranking.ipynb #fca5b2f4
 import math, time, warnings
@@ -218,21 +218,10 @@ def _sampled_rows(rows, cols, n_rows:int, n_pairs=200_000, seed=0) -> tuple:
     picked = keep[rows]
     return (np.cumsum(keep) - 1)[rows[picked]], cols[picked], share, keep
 
-def sort_order(keys) -> np.ndarray:
-    "The permutation that sorts the whole numbers `keys` from 0, ties in table order, as `np.argsort(keys, kind='stable')`; but it sorts values, each key carrying its row number in its low bits: on 20 million keys 0.3 s against 4 to 5 s"
-    keys = np.asarray(keys)
-    bits = max(1, (len(keys) - 1).bit_length())
-    if not len(keys) or keys.min() < 0 or int(keys.max()) >= 1 << (63 - bits): return np.argsort(keys, kind='stable')  # they would not fit: the slow way
-    res = keys.astype(np.int64)  # a copy, worked on in place
-    res <<= bits
-    res |= np.arange(len(keys))
-    res.sort()
-    res &= (1 << bits) - 1
-    return res
-
 def _by_row(rows, cols, conf, n_rows:int) -> tuple:
     "(indptr, indices, confidences) of the pairs grouped by row: a CSR matrix as three tensors"
     import torch
+    from collabnb.vocab import sort_order  # a stable argsort, quicker; imported here, as torch is, to keep this module light for the command line
     order = sort_order(rows)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int64)
     return torch.from_numpy(indptr), torch.from_numpy(cols[order].astype(np.int64)), torch.from_numpy(np.ascontiguousarray(conf[order], dtype=np.float32))

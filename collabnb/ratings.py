@@ -13,7 +13,7 @@ import bz2, gzip, io, lzma, mmap, warnings, zipfile, zlib
 from fastai.collab import *
 from fastai.tabular.all import *
 from .data import movielens_100k, load_ratings, load_movies
-from .vocab import sorted_codes
+from .vocab import sorted_codes, sort_with_rows
 
 # %% ../nbs/09_ratings.ipynb #a0faf5a7
 class RatingsError(ValueError):
@@ -62,6 +62,9 @@ LATEST_TIME = 1 << 32  # seconds since 1970: early 2106; a timestamp past it is 
 def _check_timestamps(values:pd.Series, col='timestamp') -> pd.Series:
     "Timestamps of column `col` as whole seconds since 1970 (int64; datetimes converted), or a `RatingsError` naming the row"
     what = f"column {col!r} must hold times in seconds since 1970 (or dates, as a datetime column)"
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in 'iu' and len(values):  # a CSV's whole numbers: nothing missing, no text; the range alone to check
+        v = values.to_numpy()
+        if v.min() >= 0 and v.max() < LATEST_TIME: return values.astype('int64')
     given, dates = values, pd.api.types.is_datetime64_any_dtype(values)
     if dates:
         if (missing := values.isna()).any(): raise RatingsError(f"column {col!r} has {missing.sum()} missing time(s), the first at row {_first(missing)}")
@@ -96,8 +99,7 @@ def _repeated_pairs(users:pd.Series, items:pd.Series) -> tuple:
     "(rows of the (user, item) pairs that appear more than once, each pair's rows together in table order; a code per such row, one per pair)"
     n = len(users)
     bits = max(1, (n - 1).bit_length())
-    keyed = _pair_ids(users, items, bits)
-    keyed <<= bits; keyed |= np.arange(n); keyed.sort()  # each pair's rows together, each row's number in the low bits (sorting values is 3x faster than argsort)
+    keyed, bits = sort_with_rows(_pair_ids(users, items, bits), overwrite=True)  # each pair's rows together, in table order, each row's number in the low bits
     pair = keyed >> bits
     again = pair[1:] == pair[:-1]
     if not again.any(): return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -134,7 +136,8 @@ def _merge_duplicates(df:pd.DataFrame, duplicates:str) -> pd.DataFrame:
     drop[at] = True
     drop[kept] = False
     warnings.warn(f"{n_repeats} repeated (user, item) rating(s) merged with duplicates={duplicates!r}")
-    return df[~drop]
+    keep = ~drop  # each column on its own: on millions of rows several times quicker than `df[keep]`
+    return pd.DataFrame({c: df[c].array[keep] for c in df.columns}, index=df.index[keep], copy=False)
 
 # %% ../nbs/09_ratings.ipynb #f65e2ac9
 def check_ratings(

@@ -88,8 +88,8 @@ def _pair_ids(users:pd.Series, items:pd.Series, bits:int) -> np.ndarray:
     if u.dtype.kind in 'iu' and i.dtype.kind in 'iu' and u.min() >= 0 and i.min() >= 0:
         width = int(i.max()) + 1
         if (int(u.max()) + 1) * width < 1 << (63 - bits):
-            ids = u.astype(np.int64)  # a copy, worked on in place
-            ids *= width; ids += i.astype(np.int64, copy=False)
+            ids = np.multiply(u, width, dtype=np.int64)  # one pass, then worked on in place
+            ids += i
             return ids
     u, i = sorted_codes(users)[0], sorted_codes(items)[0]
     ids = u * (i.max() + 1) + i
@@ -136,8 +136,8 @@ def _merge_duplicates(df:pd.DataFrame, duplicates:str) -> pd.DataFrame:
     drop[at] = True
     drop[kept] = False
     warnings.warn(f"{n_repeats} repeated (user, item) rating(s) merged with duplicates={duplicates!r}")
-    keep = ~drop  # each column on its own: on millions of rows several times quicker than `df[keep]`
-    return pd.DataFrame({c: df[c].array[keep] for c in df.columns}, index=df.index[keep], copy=False)
+    remaining = np.flatnonzero(~drop)  # each column taken on its own, numbered afresh: on millions of rows several times quicker than `df[~drop]`
+    return pd.DataFrame({c: df[c].array.take(remaining) for c in df.columns}, copy=False)
 
 # %% ../nbs/09_ratings.ipynb #f65e2ac9
 def check_ratings(

@@ -269,11 +269,11 @@ def train(
     threads=None,           # PyTorch threads while training; `None`: `OMP_NUM_THREADS` if set, else what the engine says the model is worth
     ranker='auto',          # A name of `RANKERS` ('ease', 'als') that orders `recommend`'s lists; 'auto': `choose_ranker`'s; `None`: the rating model orders them
     ranker_settings=None,   # The ranker's settings (see `RANKERS`; 'ease': l2, dropout)
-    started=None,           # `time.perf_counter()` when the caller's work began, the reading of the file say: the summary's "in all" counts from there; `None`: from this call
+    started=None,           # `time.perf_counter()` when the caller's work began (the command line: before it read the file), from which the summary's "in all" counts; `None`: this call
     **options               # What the kind takes besides (see `KINDS`; the hybrid: user_features, item_features, time_bins, ...)
 ):                          # A `Recommender`
     "Check `ratings`, train a `kind` of model on them with fastai and wrap it as a `Recommender`"
-    started, outside_threads = started or time.perf_counter(), torch.get_num_threads()  # the ranker fits with the threads outside training's
+    started, outside_threads = time.perf_counter() if started is None else started, torch.get_num_threads()  # the ranker fits with the threads outside training's
     kind = kind_of(kind)
     if unknown := set(options) - set(kind.options):
         raise TypeError(f"the {kind.name!r} kind takes no {', '.join(sorted(unknown))}" + (f"; it takes {', '.join(kind.options)}" if kind.options else ''))

@@ -286,7 +286,7 @@ def train(
     finite = lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v)
     if rating_range is not None and not (isinstance(rating_range, (tuple, list)) and len(rating_range) == 2 and all(map(finite, rating_range)) and rating_range[0] < rating_range[1]):
         raise ValueError(f"rating_range must be (low, high), two finite numbers with low < high, not {rating_range!r}")
-    if started is not None and not finite(started): raise ValueError(f"started must be a reading of time.perf_counter(), not {started!r}")
+    if not finite(started): raise ValueError(f"started must be a reading of time.perf_counter(), not {started!r}")
     df = check_ratings(ratings, user, item, rating, rating_range, duplicates)
     valid_pct, refit = held_out(valid_pct, refit, len(df))
     chosen = engine is None

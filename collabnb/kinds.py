@@ -13,7 +13,7 @@ __all__ = ['DAMPING', 'USER_TIME_WIDTHS', 'KINDS', 'y_range_for', 'damped_biases
 import math
 from fastai.collab import *
 from fastai.tabular.all import *
-from .vocab import Vocab, sorted_codes
+from .vocab import Vocab, sorted_codes, countable
 from .dot_product import DotProductBias
 from .deep_learning import CollabNN
 from .hybrid import HybridDotProduct, feature_tensors, recency_weights, row_lists, user_time_keys
@@ -40,7 +40,7 @@ def damped_biases(
     resid -= mean
     def offsets(ids):  # (each row's damped mean residual of its id, a Series of them by id)
         v = np.asarray(ids)
-        rows = v.dtype.kind in 'iu' and len(v) and v.min() >= 0 and v.max() < 8 * len(v) + 1024  # model rows: their own codes, no copy of millions
+        rows = countable(v)  # model rows: their own codes, no copy of millions
         codes, uniques = (v, None) if rows else sorted_codes(v)
         counts = np.bincount(codes)
         bias = np.bincount(codes, weights=resid, minlength=len(counts)) / (counts + damping)

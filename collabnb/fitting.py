@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from fastai.collab import *
 from fastai.tabular.all import *
 from .ratings import check_ratings, rating_scale
-from .vocab import Vocab, plain_id, sort_order
+from .vocab import Vocab, plain_id, sorted_and_order
 from .fast_data import rating_dls, RatingsPerSecond, torch_threads, no_denormals
 from .distributed import init_distributed, shared_seed, DataParallel
 from .kinds import Kind, kind_of, damped_biases
@@ -239,8 +239,7 @@ def _rated_lists(users:np.ndarray, items:np.ndarray, ratings:np.ndarray, n_users
     bits = max(1, int(items.max()).bit_length())
     keys = users.astype(np.int64)  # a copy, then worked on in place
     keys <<= bits; keys |= items
-    order = sort_order(keys)
-    keys = keys[order]
+    keys, order = sorted_and_order(keys, overwrite=True)
     starts = np.searchsorted(keys, np.arange(1, n_users, dtype=np.int64) << bits)
     keys &= (1 << bits) - 1
     ratings = np.asarray(ratings, dtype=np.float32)[order]

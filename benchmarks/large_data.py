@@ -9,8 +9,8 @@ Not tests: each part prints what it measured, with ratios taken in the same run.
    then a sort by time and `drop_duplicates` to merge repeated pairs).
 2. cli: the README's command, `collabnb train --data FILE --user-col userId --item-col movieId --rating-col rating
    --epochs 5`, then `collabnb recommend`, then `train` again with `--ranker none`, each in a fresh process, and LIBMF
-   from the same CSV (pandas' read, ids to rows, 5 iterations, factors saved: `libmf_run.py`, which imports no PyTorch, as a
-   LIBMF user's script would not): wall time, peak memory, held-out RMSE.
+   from the same CSV (pandas' read, ids to rows, 5 iterations, factors saved: `libmf_run.py`, which, like a LIBMF user's
+   script, does not import PyTorch): wall time, peak memory, held-out RMSE.
 3. libmf: training on the same rows with the same threads (2) and factors (50), LIBMF against collabnb's engine for
    large data (the fused kernel on DSGD strata, driven by fastai): ratings/s over whole fits of 5 and 20 epochs, per
    epoch (their difference) and the one-time cost, with the validation MSE on the same 100,000 held-out ratings. Needs LIBMF built with its SIMD and OpenMP code (the PyPI sdist compiles neither):
